@@ -1,0 +1,282 @@
+#include "protocol/control_message.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace tolk::protocol {
+namespace {
+
+using json = nlohmann::json;
+
+// Each message type: its "type" string, and how it maps to JSON.
+template <class T>
+struct codec;
+
+#define TOLK_CONTROL_TYPE(T, NAME)                                                                 \
+    template <>                                                                                    \
+    struct codec<T> {                                                                              \
+        static constexpr std::string_view name = NAME;                                             \
+        static void to(json& j, const T& m);                                                       \
+        static T from(const json& j);                                                              \
+    };
+TOLK_CONTROL_TYPE(hello, "hello")
+TOLK_CONTROL_TYPE(welcome, "welcome")
+TOLK_CONTROL_TYPE(channel_list, "channels")
+TOLK_CONTROL_TYPE(subscribe, "subscribe")
+TOLK_CONTROL_TYPE(unsubscribe, "unsubscribe")
+TOLK_CONTROL_TYPE(subscribed, "subscribed")
+TOLK_CONTROL_TYPE(on_air_change, "on_air")
+TOLK_CONTROL_TYPE(resync, "resync")
+TOLK_CONTROL_TYPE(ping, "ping")
+TOLK_CONTROL_TYPE(pong, "pong")
+TOLK_CONTROL_TYPE(clock_report, "clock")
+TOLK_CONTROL_TYPE(listener_stats, "stats")
+TOLK_CONTROL_TYPE(error_message, "error")
+#undef TOLK_CONTROL_TYPE
+
+// A field that is missing or of the wrong type is a malformed message.
+struct field_error {
+    std::string what;
+    parse_errc code = parse_errc::invalid_value;
+};
+
+template <class V>
+V get(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end())
+        throw field_error{std::string("missing field \"") + key + "\"", parse_errc::malformed};
+    try {
+        return it->get<V>();
+    } catch (const json::exception&) {
+        throw field_error{std::string("field \"") + key + "\" has the wrong type",
+                          parse_errc::malformed};
+    }
+}
+
+template <class V>
+V get_or(const json& j, const char* key, V fallback) {
+    return j.contains(key) ? get<V>(j, key) : fallback;
+}
+
+std::vector<std::string> get_channels(const json& j) {
+    auto ids = get<std::vector<std::string>>(j, "channels");
+    if (ids.empty())
+        throw field_error{"\"channels\" is empty"};
+    for (const auto& id : ids)
+        if (id.empty() || id.size() > 64)
+            throw field_error{"a channel id must be 1 to 64 characters"};
+    return ids;
+}
+
+json channel_to_json(const channel_info& c) {
+    return json{{"id", c.id},       {"number", c.number},         {"language", c.language},
+                {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
+                {"clock_offset_us", c.clock_offset_us}};
+}
+
+channel_info channel_from_json(const json& j) {
+    channel_info c;
+    c.id = get<std::string>(j, "id");
+    c.number = get<std::uint16_t>(j, "number");
+    c.language = get_or<std::string>(j, "language", "");
+    c.label = get_or<std::string>(j, "label", c.id);
+    c.on_air = get_or<bool>(j, "on_air", false);
+    c.listeners = get_or<std::uint32_t>(j, "listeners", 0);
+    c.clock_offset_us = get_or<std::int64_t>(j, "clock_offset_us", 0);
+    return c;
+}
+
+std::vector<channel_info> channels_from_json(const json& j) {
+    const json& arr = j.at("channels");
+    if (!arr.is_array())
+        throw field_error{"\"channels\" must be an array", parse_errc::malformed};
+    std::vector<channel_info> out;
+    for (const auto& c : arr)
+        out.push_back(channel_from_json(c));
+    return out;
+}
+
+json channels_to_json(const std::vector<channel_info>& channels) {
+    json arr = json::array();
+    for (const auto& c : channels)
+        arr.push_back(channel_to_json(c));
+    return arr;
+}
+
+void codec<hello>::to(json& j, const hello& m) {
+    j["client"] = m.client;
+    j["protocol"] = m.protocol;
+    if (!m.token.empty())
+        j["token"] = m.token;
+}
+hello codec<hello>::from(const json& j) {
+    return {get_or<std::string>(j, "client", ""), get_or<int>(j, "protocol", 1),
+            get_or<std::string>(j, "token", "")};
+}
+
+void codec<welcome>::to(json& j, const welcome& m) {
+    j["session"] = m.session;
+    j["protocol"] = m.protocol;
+    j["role"] = m.role;
+    j["event"] = m.event;
+    j["server_time_us"] = m.server_time_us;
+    if (!m.channel.empty()) {
+        j["channel"] = m.channel;
+        j["channel_number"] = m.channel_number;
+    }
+}
+welcome codec<welcome>::from(const json& j) {
+    return {get<std::string>(j, "session"),          get_or<int>(j, "protocol", 1),
+            get<std::string>(j, "role"),             get_or<std::string>(j, "event", ""),
+            get<std::int64_t>(j, "server_time_us"), get_or<std::string>(j, "channel", ""),
+            get_or<std::uint16_t>(j, "channel_number", 0)};
+}
+
+void codec<channel_list>::to(json& j, const channel_list& m) {
+    j["event"] = m.event;
+    j["channels"] = channels_to_json(m.channels);
+}
+channel_list codec<channel_list>::from(const json& j) {
+    return {get_or<std::string>(j, "event", ""), channels_from_json(j)};
+}
+
+void codec<subscribe>::to(json& j, const subscribe& m) { j["channels"] = m.channels; }
+subscribe codec<subscribe>::from(const json& j) { return {get_channels(j)}; }
+void codec<unsubscribe>::to(json& j, const unsubscribe& m) { j["channels"] = m.channels; }
+unsubscribe codec<unsubscribe>::from(const json& j) { return {get_channels(j)}; }
+
+void codec<subscribed>::to(json& j, const subscribed& m) {
+    j["channels"] = channels_to_json(m.channels);
+}
+subscribed codec<subscribed>::from(const json& j) { return {channels_from_json(j)}; }
+
+void codec<on_air_change>::to(json& j, const on_air_change& m) {
+    j["channel"] = m.channel;
+    j["on_air"] = m.on_air;
+    j["clock_offset_us"] = m.clock_offset_us;
+}
+on_air_change codec<on_air_change>::from(const json& j) {
+    return {get<std::string>(j, "channel"), get<bool>(j, "on_air"),
+            get_or<std::int64_t>(j, "clock_offset_us", 0)};
+}
+
+void codec<resync>::to(json& j, const resync& m) {
+    j["channel"] = m.channel;
+    j["dropped_frames"] = m.dropped_frames;
+}
+resync codec<resync>::from(const json& j) {
+    return {get<std::string>(j, "channel"), get<std::uint32_t>(j, "dropped_frames")};
+}
+
+void codec<ping>::to(json& j, const ping& m) { j["t0"] = m.t0; }
+ping codec<ping>::from(const json& j) { return {get<std::int64_t>(j, "t0")}; }
+
+void codec<pong>::to(json& j, const pong& m) {
+    j["t0"] = m.t0;
+    j["t1"] = m.t1;
+    j["t2"] = m.t2;
+}
+pong codec<pong>::from(const json& j) {
+    return {get<std::int64_t>(j, "t0"), get<std::int64_t>(j, "t1"), get<std::int64_t>(j, "t2")};
+}
+
+void codec<clock_report>::to(json& j, const clock_report& m) {
+    j["offset_us"] = m.offset_us;
+    j["rtt_us"] = m.rtt_us;
+}
+clock_report codec<clock_report>::from(const json& j) {
+    clock_report m{get<std::int64_t>(j, "offset_us"), get<std::int64_t>(j, "rtt_us")};
+    if (m.rtt_us < 0)
+        throw field_error{"\"rtt_us\" is negative"};
+    return m;
+}
+
+void codec<listener_stats>::to(json& j, const listener_stats& m) {
+    j["channel"] = m.channel;
+    j["delay_ms"] = m.delay_ms;
+    j["target_delay_ms"] = m.target_delay_ms;
+    j["latency_ms"] = m.latency_ms;
+    j["concealed_ratio"] = m.concealed_ratio;
+    j["frames_received"] = m.frames_received;
+    j["frames_missing"] = m.frames_missing;
+    j["interruptions"] = m.interruptions;
+}
+listener_stats codec<listener_stats>::from(const json& j) {
+    listener_stats m;
+    m.channel = get<std::string>(j, "channel");
+    m.delay_ms = get_or<double>(j, "delay_ms", 0);
+    m.target_delay_ms = get_or<double>(j, "target_delay_ms", 0);
+    m.latency_ms = get_or<double>(j, "latency_ms", -1);
+    m.concealed_ratio = get_or<double>(j, "concealed_ratio", 0);
+    m.frames_received = get_or<std::uint64_t>(j, "frames_received", 0);
+    m.frames_missing = get_or<std::uint64_t>(j, "frames_missing", 0);
+    m.interruptions = get_or<std::uint64_t>(j, "interruptions", 0);
+    if (m.concealed_ratio < 0 || m.concealed_ratio > 1)
+        throw field_error{"\"concealed_ratio\" must be within 0..1"};
+    return m;
+}
+
+void codec<error_message>::to(json& j, const error_message& m) {
+    j["code"] = m.code;
+    j["reason"] = m.reason;
+}
+error_message codec<error_message>::from(const json& j) {
+    return {get<std::string>(j, "code"), get_or<std::string>(j, "reason", "")};
+}
+
+// Tries each alternative of the variant in turn, by type name.
+template <std::size_t I = 0>
+parse_result<control_message> from_json_by_type(std::string_view type, const json& j) {
+    if constexpr (I == std::variant_size_v<control_message>) {
+        return make_error(parse_errc::unknown_type,
+                          "unknown message type \"" + std::string(type.substr(0, 40)) + "\"");
+    } else {
+        using T = std::variant_alternative_t<I, control_message>;
+        if (type == codec<T>::name)
+            return control_message{codec<T>::from(j)};
+        return from_json_by_type<I + 1>(type, j);
+    }
+}
+
+}  // namespace
+
+parse_result<control_message> parse_control(std::string_view text) {
+    if (text.size() > max_control_size)
+        return make_error(parse_errc::oversized, "control message of " +
+                                                     std::to_string(text.size()) +
+                                                     " bytes exceeds " +
+                                                     std::to_string(max_control_size));
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded())
+        return make_error(parse_errc::malformed, "control message is not valid JSON");
+    if (!j.is_object())
+        return make_error(parse_errc::malformed, "control message is not a JSON object");
+    auto type = j.find("type");
+    if (type == j.end() || !type->is_string())
+        return make_error(parse_errc::malformed, "control message has no \"type\" string");
+    try {
+        return from_json_by_type(type->get_ref<const std::string&>(), j);
+    } catch (const field_error& e) {
+        return make_error(e.code, e.what);
+    } catch (const json::exception& e) {
+        return make_error(parse_errc::malformed, e.what());
+    }
+}
+
+std::string serialize(const control_message& message) {
+    return std::visit(
+        [](const auto& m) {
+            using T = std::decay_t<decltype(m)>;
+            json j = json::object();
+            j["type"] = codec<T>::name;
+            codec<T>::to(j, m);
+            return j.dump(-1, ' ', false, json::error_handler_t::replace);
+        },
+        message);
+}
+
+std::string_view type_name(const control_message& message) {
+    return std::visit([](const auto& m) { return codec<std::decay_t<decltype(m)>>::name; },
+                      message);
+}
+
+}  // namespace tolk::protocol
