@@ -19,12 +19,12 @@ namespace tolk::codec {
 enum class opus_application { voip, audio, restricted_low_delay };
 
 struct encoder_options {
-    int bitrate = 32000;     // bit/s, 6000..510000
-    int complexity = 10;     // 0..10
-    int frame_ms = 20;       // 10, 20 or 40
+    int bitrate = 32000;  // bit/s, 6000..510000
+    int complexity = 10;  // 0..10
+    int frame_ms = 20;    // 10, 20 or 40
     opus_application application = opus_application::audio;
-    bool inband_fec = false;         // LBRR: a low-rate copy of the previous frame (SILK/hybrid)
-    int expected_loss_percent = 0;   // 0..100; FEC is only spent when this is above 0
+    bool inband_fec = false;        // LBRR: a low-rate copy of the previous frame (SILK/hybrid)
+    int expected_loss_percent = 0;  // 0..100; FEC is only spent when this is above 0
 };
 
 class opus_encoder {

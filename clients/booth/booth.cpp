@@ -1,0 +1,120 @@
+#include "clients/booth/booth.hpp"
+
+#include "clients/common/log.hpp"
+#include "protocol/audio_frame.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+
+namespace tolk::booth {
+namespace {
+
+codec::encoder_options encoder_for(const booth_options& options) {
+    codec::encoder_options e;
+    e.bitrate = options.bitrate;
+    e.frame_ms = options.frame_ms;
+    e.application = codec::opus_application::audio;
+    return e;
+}
+
+client::connection_options connection_for(const booth_options& options) {
+    client::connection_options c;
+    c.url = options.server;
+    c.target = options.server.endpoint("/ws/booth?channel=" + client::url_encode(options.channel));
+    c.client_name = "tolk-booth/0.1";
+    c.max_queued_audio = static_cast<std::size_t>(1000 / options.frame_ms);  // 1 s of audio
+    return c;
+}
+
+}  // namespace
+
+booth::booth(boost::asio::io_context& io, const booth_options& options)
+    : options_(options),
+      encoder_(encoder_for(options)),
+      source_(client::make_audio_source(options.input, io.get_executor(),
+                                        {encoder_.frame_samples(), options.loop})),
+      connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
+      packet_(codec::max_packet_bytes) {}
+
+void booth::start(std::function<void()> on_done) {
+    on_done_ = std::move(on_done);
+    client::component_logger("booth")->info("channel {}: publishing {} at {} bit/s, {} ms frames to {}",
+                                            options_.channel, source_->description(), options_.bitrate,
+                                            options_.frame_ms, options_.server.authority());
+    connection_->start();
+}
+
+void booth::stop() {
+    if (stopping_)
+        return;
+    stopping_ = true;
+    source_->stop();
+    connection_->stop();
+}
+
+void booth::on_open() {}
+
+void booth::on_control(const protocol::control_message& message) {
+    if (const auto* w = std::get_if<protocol::welcome>(&message)) {
+        client::component_logger("booth")->info("channel {} (number {}): on air, session {}", w->channel,
+                                                w->channel_number, w->session);
+        if (!source_started_ && !stopping_) {
+            source_started_ = true;
+            source_->start([this](client::source_frame frame) { on_frame(std::move(frame)); });
+        }
+    }
+}
+
+void booth::on_binary(std::span<const std::uint8_t>, std::int64_t) {}  // booths receive no audio
+
+void booth::on_clock(const protocol::clock_sync& clock) {
+    connection_->send_control(protocol::clock_report{clock.offset_us(), clock.rtt_us()});
+}
+
+void booth::on_frame(client::source_frame frame) {
+    if (stopping_)
+        return;
+    const std::size_t size = encoder_.encode(frame.pcm, packet_);
+    protocol::frame_header header;
+    header.sequence = sequence_++;
+    header.capture_us = frame.capture_us;
+    header.flags = frame.last ? protocol::frame_flag::end_of_segment : 0;
+    connection_->send_audio(std::make_shared<const std::vector<std::uint8_t>>(
+        protocol::serialize_audio_frame(header, std::span(packet_).first(size))));
+    if (frame.last) {
+        client::component_logger("booth")->info("channel {}: end of input after {} frames", options_.channel,
+                                                sequence_);
+        stop();  // the close is queued behind the last frame
+    }
+}
+
+bool booth::on_close(const client::close_info& info) {
+    auto log = client::component_logger("booth");
+    if (stopping_) {
+        const auto& c = connection_->counters();
+        log->info("channel {}: closed; {} frames sent, {} dropped while not connected", options_.channel,
+                  c.audio_sent, c.audio_dropped);
+        return false;
+    }
+    if (client::is_permanent_refusal(info.code)) {
+        std::fprintf(stderr, "tolk-booth: the server refused channel \"%s\" (close %u): %s\n"
+                             "tolk-booth: retrying will not fix this; giving up.\n",
+                     options_.channel.c_str(), info.code, info.reason.c_str());
+        exit_code_ = 2;
+        source_->stop();
+        stopping_ = true;
+        return false;
+    }
+    if (info.established)  // failed attempts are logged by the connection with its retry delay
+        log->warn("channel {}: connection lost: {}{}", options_.channel,
+                  info.code ? fmt::format("closed {} ", info.code) : std::string(), info.reason);
+    return true;
+}
+
+void booth::on_stopped() {
+    if (on_done_)
+        on_done_();
+}
+
+}  // namespace tolk::booth

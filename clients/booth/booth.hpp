@@ -1,0 +1,64 @@
+#pragma once
+// A booth: captures audio from one source, encodes it with Opus and publishes it on one
+// channel of a tolk server (protocol/PROTOCOL.md), keeping the connection up and the clock
+// offset reported.  A file source starts when the server first welcomes the booth.
+//
+// Threading: everything runs on the one io_context thread given at construction (the
+// connection's strand is that io_context); only the constructor may throw.
+
+#include "clients/common/audio_source.hpp"
+#include "clients/common/connection_handler.hpp"
+#include "clients/common/ws_connection.hpp"
+#include "codec/opus_encoder.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tolk::booth {
+
+struct booth_options {
+    client::ws_url server;
+    std::string channel;
+    std::string input;  // see clients/common/audio_source.hpp
+    bool loop = false;
+    int bitrate = 32000;
+    int frame_ms = 20;
+};
+
+class booth final : public client::connection_handler {
+public:
+    // Throws std::runtime_error / codec errors with a message for people.
+    booth(boost::asio::io_context& io, const booth_options& options);
+
+    // on_done runs when the booth has nothing left to do (end of input, refusal, stop()).
+    void start(std::function<void()> on_done);
+    // Stops capturing, closes the connection after what is queued.
+    void stop();
+    // 0, or 2 when the server refused the booth for good.
+    int exit_code() const { return exit_code_; }
+
+private:
+    void on_open() override;
+    void on_control(const protocol::control_message& message) override;
+    void on_binary(std::span<const std::uint8_t> bytes, std::int64_t receipt_us) override;
+    void on_clock(const protocol::clock_sync& clock) override;
+    bool on_close(const client::close_info& info) override;
+    void on_stopped() override;
+    void on_frame(client::source_frame frame);
+
+    booth_options options_;
+    codec::opus_encoder encoder_;
+    std::unique_ptr<client::audio_source> source_;
+    std::shared_ptr<client::ws_connection> connection_;
+    std::function<void()> on_done_;
+    std::vector<std::uint8_t> packet_;
+    std::uint32_t sequence_ = 0;
+    bool source_started_ = false;
+    bool stopping_ = false;
+    int exit_code_ = 0;
+};
+
+}  // namespace tolk::booth

@@ -1,0 +1,51 @@
+// tolk-booth: publish one channel's audio to a tolk server.
+//   tolk-booth --server ws://HOST:PORT --channel ID --input FILE.wav|tone:HZ|-|device:NAME
+//              [--loop] [--bitrate BPS] [--frame-ms MS] [--quiet]
+// Exit status: 0 at the end of the input or on SIGINT/SIGTERM, 1 on a start-up error, 2 when
+// the server refuses the booth for good (channel taken, unknown channel).
+#include "clients/booth/booth.hpp"
+#include "clients/common/log.hpp"
+#include "clients/common/signal_stop.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    using namespace tolk;
+    CLI::App app{"tolk-booth: capture, encode and publish one channel to a tolk server"};
+    std::string server_text;
+    booth::booth_options options;
+    bool quiet = false;
+    app.add_option("--server", server_text, "ws://HOST:PORT")->required();
+    app.add_option("--channel", options.channel, "channel id, e.g. en")->required();
+    app.add_option("--input", options.input, "FILE.wav, tone:HZ, - (s16le 48 kHz mono on stdin) or device:NAME")
+        ->required();
+    app.add_flag("--loop", options.loop, "start a file over at its end");
+    app.add_option("--bitrate", options.bitrate, "Opus bit/s")->check(CLI::Range(6000, 510000));
+    app.add_option("--frame-ms", options.frame_ms, "frame duration")->check(CLI::IsMember({10, 20, 40}));
+    app.add_flag("--quiet,-q", quiet, "warnings and errors only");
+    CLI11_PARSE(app, argc, argv);
+    client::set_client_log_level(quiet ? spdlog::level::warn : spdlog::level::info);
+
+    std::string error;
+    auto url = client::parse_ws_url(server_text, &error);
+    if (!url) {
+        std::fprintf(stderr, "tolk-booth: --server %s: %s\n", server_text.c_str(), error.c_str());
+        return 1;
+    }
+    options.server = *url;
+
+    boost::asio::io_context io;
+    try {
+        booth::booth booth(io, options);
+        client::signal_stop ending(io, [&] { booth.stop(); }, std::chrono::seconds(2));
+        booth.start([&] { ending.done(); });
+        io.run();
+        return booth.exit_code();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tolk-booth: %s\n", e.what());
+        return 1;
+    }
+}

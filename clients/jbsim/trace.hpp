@@ -1,0 +1,21 @@
+#pragma once
+// An arrival trace: one row per 20 ms frame, CSV with the header `seq,sent_us,arrived_us`.
+// sent_us is on the sender's clock, arrived_us on the receiver's (drift shows as a slope).
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace tolk::jbsim {
+
+struct trace_row {
+    std::uint32_t seq = 0;
+    std::int64_t sent_us = 0;
+    std::int64_t arrived_us = 0;
+};
+
+// Throws std::runtime_error naming the file and line on a missing file or a malformed row.
+std::vector<trace_row> read_trace(const std::filesystem::path& file);
+void write_trace(const std::filesystem::path& file, const std::vector<trace_row>& rows);
+
+}  // namespace tolk::jbsim

@@ -1,0 +1,214 @@
+#include "clients/listen/listener.hpp"
+
+#include "clients/common/log.hpp"
+#include "clients/common/monotonic_clock.hpp"
+#include "protocol/audio_frame.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <array>
+#include <cstdio>
+
+namespace tolk::listen {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int block_samples = 480;  // 10 ms pulls
+constexpr std::int64_t block_us = 10'000;
+constexpr auto stats_interval = std::chrono::seconds(5);
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+client::connection_options connection_for(const listen_options& options) {
+    client::connection_options c;
+    c.url = options.server;
+    c.target = options.server.endpoint("/ws/listen");
+    c.client_name = "tolk-listen/0.1";
+    return c;
+}
+
+}  // namespace
+
+listener::listener(asio::io_context& io, const listen_options& options)
+    : options_(options),
+      io_(io),
+      sink_(client::make_audio_sink(options.output, block_samples)),
+      playout_(client::make_playout_buffer(options.playout)),
+      connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
+      playout_timer_(io),
+      stats_timer_(io),
+      duration_timer_(io) {}
+
+void listener::start(std::function<void()> on_done) {
+    on_done_ = std::move(on_done);
+    start_us_ = client::steady_now_us();
+    client::component_logger("listen")->info("channel {}: listening on {} into {}, playout {}", options_.channel,
+                                             options_.server.authority(), sink_->description(),
+                                             client::to_string(options_.playout));
+    connection_->start();
+    auto log = client::component_logger("listen");
+    asio::co_spawn(io_, playout_loop(), client::log_exception(log, "playout"));
+    asio::co_spawn(io_, stats_loop(), client::log_exception(log, "stats"));
+    if (options_.duration_s > 0) {
+        duration_timer_.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(options_.duration_s * 1e6)));
+        duration_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec)
+                stop();
+        });
+    }
+}
+
+void listener::stop() {
+    if (stopped_)
+        return;
+    stopped_ = true;
+    play_until(client::steady_now_us());  // everything due so far goes into the file
+    playout_timer_.cancel();
+    stats_timer_.cancel();
+    duration_timer_.cancel();
+    sink_->close();
+    write_stats_file();
+    connection_->stop();
+    const auto e2e = end_to_end_.summary();
+    client::component_logger("listen")->info("channel {}: stopped after {:.1f} s; {} frames, {} missing; "
+                                             "end-to-end {}", options_.channel,
+                                             static_cast<double>(samples_written_) / 48000.0,
+                                             sequence_.received(), sequence_.missing(), client::to_string(e2e));
+}
+
+asio::awaitable<void> listener::playout_loop() {
+    for (std::int64_t tick = 1; !stopped_; ++tick) {
+        playout_timer_.expires_at(client::steady_time_of(start_us_ + tick * block_us));
+        auto [error] = co_await playout_timer_.async_wait(nothrow);
+        if (error || stopped_)
+            co_return;
+        play_until(client::steady_now_us());
+    }
+}
+
+// Pulls every 10 ms block whose play time has come; each block is pulled for its nominal
+// play time, so a late timer does not shift the schedule.
+void listener::play_until(std::int64_t now_us) {
+    std::array<float, block_samples> block{};
+    for (;;) {
+        const std::int64_t play_us = start_us_ + static_cast<std::int64_t>(samples_written_) * 1'000'000 / 48000;
+        if (play_us + block_us > now_us + block_us / 2)
+            break;
+        const codec::playout_info info = playout_->pull(block, play_us);
+        if (info.playing && info.capture_known && connection_->clock().valid()) {
+            last_end_to_end_us_ = (play_us + connection_->clock().offset_us()) - (info.capture_us + channel_offset_us_);
+            end_to_end_.record(last_end_to_end_us_);
+        }
+        sink_->write(block);
+        samples_written_ += block_samples;
+    }
+}
+
+void listener::on_open() {
+    if (sequence_.received() > 0 || reconnects_ > 0 || channel_number_)
+        ++reconnects_;
+    restart_stream();
+}
+
+void listener::restart_stream() {
+    restart_pending_ = true;
+    sequence_.reset();
+}
+
+void listener::on_control(const protocol::control_message& message) {
+    auto log = client::component_logger("listen");
+    if (std::holds_alternative<protocol::welcome>(message)) {
+        connection_->send_control(protocol::subscribe{{options_.channel}});
+    } else if (const auto* s = std::get_if<protocol::subscribed>(&message)) {
+        channel_number_.reset();
+        for (const auto& info : s->channels)
+            update_channel(info);
+        if (!channel_number_)
+            log->warn("channel {}: the server did not subscribe us", options_.channel);
+        else
+            log->info("channel {} (number {}): subscribed, {}", options_.channel, *channel_number_,
+                      on_air_ ? "on air" : "off air");
+    } else if (const auto* list = std::get_if<protocol::channel_list>(&message)) {
+        for (const auto& info : list->channels)
+            if (info.id == options_.channel && channel_number_)
+                update_channel(info);
+    } else if (const auto* change = std::get_if<protocol::on_air_change>(&message)) {
+        if (change->channel == options_.channel) {
+            on_air_ = change->on_air;
+            channel_offset_us_ = change->clock_offset_us;
+            log->info("channel {}: {}", options_.channel, on_air_ ? "on air" : "off air");
+        }
+    } else if (const auto* r = std::get_if<protocol::resync>(&message)) {
+        if (r->channel == options_.channel) {
+            ++resyncs_;
+            resync_dropped_ += r->dropped_frames;
+            restart_stream();
+            log->warn("channel {}: resynchronised by the server, {} frames dropped", options_.channel,
+                      r->dropped_frames);
+        }
+    } else if (const auto* e = std::get_if<protocol::error_message>(&message)) {
+        if (e->code == "unknown_channel") {
+            std::fprintf(stderr, "tolk-listen: channel \"%s\": %s\n", options_.channel.c_str(), e->reason.c_str());
+            exit_code_ = 2;
+            stop();
+        }
+    }
+}
+
+void listener::update_channel(const protocol::channel_info& info) {
+    if (info.id != options_.channel)
+        return;
+    channel_number_ = info.number;
+    on_air_ = info.on_air;
+    channel_offset_us_ = info.clock_offset_us;
+}
+
+void listener::on_binary(std::span<const std::uint8_t> bytes, std::int64_t receipt_us) {
+    const auto frame = protocol::parse_audio_frame(bytes);
+    if (!frame) {
+        if (bad_frames_++ == 0)
+            client::component_logger("listen")->warn("unreadable audio frame: {}", frame.error().message());
+        return;
+    }
+    const protocol::frame_header& h = frame->header;
+    if (!channel_number_ || h.channel != *channel_number_ || stopped_)
+        return;
+    const bool discontinuity = h.has(protocol::frame_flag::discontinuity) || restart_pending_;
+    sequence_.observe(h.sequence, discontinuity);
+    if (connection_->clock().valid())
+        delivery_.record(receipt_us + connection_->clock().offset_us() - h.ingress_us);
+    else
+        ++frames_before_clock_;
+    playout_->push({h.sequence, h.capture_us, receipt_us, discontinuity, frame->opus});
+    restart_pending_ = false;
+}
+
+bool listener::on_close(const client::close_info& info) {
+    if (stopped_)
+        return false;
+    if (info.established)
+        client::component_logger("listen")->warn("channel {}: connection lost ({}{}), reconnecting",
+                                                 options_.channel,
+                                                 info.code ? std::to_string(info.code) + " " : "", info.reason);
+    return true;
+}
+
+void listener::on_stopped() {
+    if (on_done_)
+        on_done_();
+}
+
+asio::awaitable<void> listener::stats_loop() {
+    while (!stopped_) {
+        stats_timer_.expires_after(stats_interval);
+        auto [error] = co_await stats_timer_.async_wait(nothrow);
+        if (error || stopped_)
+            co_return;
+        if (channel_number_)
+            connection_->send_control(stats_message());
+    }
+}
+
+}  // namespace tolk::listen

@@ -1,0 +1,96 @@
+#pragma once
+// A listener: subscribes to one channel of a tolk server, feeds the frames into a playout
+// buffer and pulls it at the real-time rate (a steady timer every 10 ms) into an audio sink.
+// Measures delivery latency (server ingress -> receipt) and end-to-end latency (booth capture
+// -> playout) with the clock offsets of protocol/PROTOCOL.md "Clocks", counts sequence gaps,
+// and reports to the server every 5 s.  Reconnects by itself.
+//
+// Threading: everything runs on the one io_context thread given at construction; the sink
+// writes on its own thread.  Only the constructor may throw.
+
+#include "clients/common/audio_sink.hpp"
+#include "clients/common/connection_handler.hpp"
+#include "clients/common/latency_histogram.hpp"
+#include "clients/common/playout_choice.hpp"
+#include "clients/common/sequence_tracker.hpp"
+#include "clients/common/ws_connection.hpp"
+#include "codec/playout_buffer.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tolk::listen {
+
+struct listen_options {
+    client::ws_url server;
+    std::string channel;
+    std::string output;        // see clients/common/audio_sink.hpp
+    double duration_s = 0;     // 0: until stopped
+    std::string stats_path;    // "" : no stats file
+    client::playout_choice playout;
+};
+
+class listener final : public client::connection_handler {
+public:
+    listener(boost::asio::io_context& io, const listen_options& options);
+
+    void start(std::function<void()> on_done);
+    // Closes the output (the WAV is final), writes the stats file, closes the connection.
+    void stop();
+    int exit_code() const { return exit_code_; }
+    // What --stats writes.
+    nlohmann::json report() const;
+
+private:
+    void on_open() override;
+    void on_control(const protocol::control_message& message) override;
+    void on_binary(std::span<const std::uint8_t> bytes, std::int64_t receipt_us) override;
+    bool on_close(const client::close_info& info) override;
+    void on_stopped() override;
+
+    boost::asio::awaitable<void> playout_loop();
+    boost::asio::awaitable<void> stats_loop();
+    void play_until(std::int64_t now_us);
+    void update_channel(const protocol::channel_info& info);
+    void restart_stream();
+    protocol::listener_stats stats_message() const;
+    void write_stats_file() const;
+
+    listen_options options_;
+    boost::asio::io_context& io_;
+    std::unique_ptr<client::audio_sink> sink_;
+    std::unique_ptr<codec::playout_buffer> playout_;
+    std::shared_ptr<client::ws_connection> connection_;
+    boost::asio::steady_timer playout_timer_;
+    boost::asio::steady_timer stats_timer_;
+    boost::asio::steady_timer duration_timer_;
+    std::function<void()> on_done_;
+
+    // Stream state
+    std::optional<std::uint16_t> channel_number_;
+    std::int64_t channel_offset_us_ = 0;  // server clock minus booth clock
+    bool on_air_ = false;
+    bool restart_pending_ = true;  // the next frame resets the playout buffer
+
+    // Measurements
+    std::int64_t start_us_ = 0;
+    std::uint64_t samples_written_ = 0;
+    client::sequence_tracker sequence_;
+    client::latency_histogram delivery_;
+    client::latency_histogram end_to_end_;
+    std::int64_t last_end_to_end_us_ = -1;
+    std::uint64_t resyncs_ = 0, resync_dropped_ = 0, reconnects_ = 0, bad_frames_ = 0;
+    std::uint64_t frames_before_clock_ = 0;
+
+    bool stopped_ = false;
+    int exit_code_ = 0;
+};
+
+}  // namespace tolk::listen

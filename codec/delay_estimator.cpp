@@ -1,0 +1,93 @@
+#include "codec/delay_estimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tolk::codec {
+
+namespace {
+constexpr double rescale_above = 1e100;
+}
+
+delay_estimator::delay_estimator(const delay_estimator_options& options)
+    : options_(options),
+      histogram_(static_cast<std::size_t>(options.max_delay_ms + 1), 0.0),
+      forget_(std::exp(-static_cast<double>(options.frame_ms) / std::max(options.history_ms, 1))),
+      target_ms_(options.min_delay_ms) {}
+
+void delay_estimator::reset() {
+    std::fill(histogram_.begin(), histogram_.end(), 0.0);
+    weight_ = 1;
+    total_ = 0;
+    window_.clear();
+    minima_.clear();
+    target_ms_ = options_.min_delay_ms;
+    started_ = false;
+}
+
+double delay_estimator::base_us(std::int64_t capture_us, double drift_ppm) const {
+    // Offsets are stored de-sloped to the sender time origin; slope them back.
+    const double drift = -drift_ppm * 1e-6 * static_cast<double>(capture_us - origin_us_);
+    return minima_.empty() ? 0.0 : minima_.front() + drift;
+}
+
+void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us, double drift_ppm) {
+    if (!started_) {
+        started_ = true;
+        origin_us_ = capture_us;
+        last_capture_us_ = capture_us;
+    }
+    const double offset = static_cast<double>(arrival_us - capture_us) +
+                          drift_ppm * 1e-6 * static_cast<double>(capture_us - origin_us_);
+    window_.push_back(offset);
+    while (!minima_.empty() && minima_.back() > offset) {
+        minima_.pop_back();
+    }
+    minima_.push_back(offset);
+    const auto window_frames =
+        static_cast<std::size_t>(std::max(options_.base_window_ms / options_.frame_ms, 1));
+    if (window_.size() > window_frames) {
+        if (window_.front() == minima_.front()) {
+            minima_.pop_front();
+        }
+        window_.pop_front();
+    }
+
+    const double relative_ms = (offset - minima_.front()) / 1000;
+    const auto bin = static_cast<std::size_t>(
+        std::clamp(relative_ms, 0.0, static_cast<double>(histogram_.size() - 1)));
+    weight_ /= forget_;
+    histogram_[bin] += weight_;
+    total_ += weight_;
+    if (weight_ > rescale_above) {
+        for (double& h : histogram_) {
+            h /= weight_;
+        }
+        total_ /= weight_;
+        weight_ = 1;
+    }
+
+    // Fast grow, slow shrink, bounded.
+    const double elapsed_s = static_cast<double>(std::max<std::int64_t>(capture_us - last_capture_us_, 0)) / 1e6;
+    last_capture_us_ = std::max(last_capture_us_, capture_us);
+    const double wanted = std::clamp(quantile_ms(), static_cast<double>(options_.min_delay_ms),
+                                     static_cast<double>(options_.max_delay_ms));
+    target_ms_ = wanted >= target_ms_
+                     ? wanted
+                     : std::max(wanted, target_ms_ - options_.shrink_ms_per_s * elapsed_s);
+}
+
+double delay_estimator::quantile_ms() const {
+    // The smallest delay d such that the share of (weighted) frames above d is <= 1 - quantile.
+    const double allowed_late = (1 - options_.quantile) * total_;
+    double above = 0;
+    for (std::size_t i = histogram_.size(); i-- > 0;) {
+        above += histogram_[i];
+        if (above > allowed_late) {
+            return static_cast<double>(i + 1);  // bin i holds [i, i+1) ms
+        }
+    }
+    return 0;
+}
+
+}  // namespace tolk::codec

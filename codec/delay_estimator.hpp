@@ -1,0 +1,57 @@
+#pragma once
+// The target playout delay, from how late frames arrive relative to the sender's clock.
+// Each frame's offset (arrival - capture, with clock drift taken out) is compared with the
+// fastest frame of a recent window (the base): the difference is its relative delay.  Relative
+// delays go into a histogram that forgets exponentially; the target is the quantile that lets
+// the wanted share of frames arrive in time.  The target follows a rise at once (a stall) and
+// falls at a bounded rate, within [min_delay, max_delay].
+// Pure arithmetic, simulated time; owned by one jitter buffer.
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace tolk::codec {
+
+struct delay_estimator_options {
+    double quantile = 0.97;      // share of frames that should arrive in time
+    int history_ms = 4000;       // time constant of the histogram's memory
+    int base_window_ms = 2000;   // the fastest frame is looked for over this window
+    int min_delay_ms = 0;
+    int max_delay_ms = 300;
+    double shrink_ms_per_s = 20;  // how fast the target may fall
+    int frame_ms = 20;
+};
+
+class delay_estimator {
+public:
+    explicit delay_estimator(const delay_estimator_options& options = {});
+
+    // A frame arrived.  `drift_ppm` (sender faster than us: positive) de-slopes the offsets.
+    void add(std::int64_t capture_us, std::int64_t arrival_us, double drift_ppm);
+
+    // Base offset (arrival - capture of the fastest recent frame, drift taken out) at sender
+    // time `capture_us`, in µs.  Meaningful once a frame was added.
+    double base_us(std::int64_t capture_us, double drift_ppm) const;
+    // The delay over the base that the wanted share of frames stays within, ms.
+    double target_ms() const { return target_ms_; }
+    bool empty() const { return window_.empty(); }
+    void reset();
+
+private:
+    double quantile_ms() const;
+
+    delay_estimator_options options_;
+    std::vector<double> histogram_;  // 1 ms bins of relative delay
+    double weight_ = 1;              // grows instead of decaying every bin
+    double total_ = 0;
+    double forget_;
+    std::deque<double> window_;      // de-sloped offsets of the base window, oldest first
+    std::deque<double> minima_;      // monotonic queue over window_
+    double target_ms_ = 0;
+    std::int64_t last_capture_us_ = 0;
+    std::int64_t origin_us_ = 0;
+    bool started_ = false;
+};
+
+}  // namespace tolk::codec

@@ -1,0 +1,174 @@
+#include "codec/jitter_buffer.hpp"
+
+#include "codec/audio_format.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tolk::codec {
+
+namespace {
+
+constexpr double us_per_sample = 1e6 / sample_rate;
+constexpr int wait_samples = 10 * samples_per_ms;  // PLC granularity while waiting out a stall
+
+delay_estimator_options delay_options(const jitter_buffer_options& o) {
+    return {.quantile = o.quantile,
+            .history_ms = o.history_ms,
+            .base_window_ms = o.base_window_ms,
+            .min_delay_ms = o.min_delay_ms,
+            .max_delay_ms = o.max_delay_ms,
+            .shrink_ms_per_s = o.shrink_ms_per_s};
+}
+
+}  // namespace
+
+jitter_buffer::jitter_buffer(const jitter_buffer_options& options)
+    : options_(options), delays_(delay_options(options)) {}
+
+void jitter_buffer::reset() {
+    if (started_) {
+        ++accounting_.stats().discontinuities;
+    }
+    decoder_.reset();
+    store_.clear();
+    pcm_.clear();
+    delays_.reset();
+    drift_.reset();
+    accounting_.end_concealment();
+    started_ = false;
+    drift_debt_ = 0;
+}
+
+void jitter_buffer::push(const incoming_frame& frame) {
+    if (frame.discontinuity) {
+        reset();
+    }
+    if (!started_) {
+        started_ = true;
+        next_sequence_ = store_.unwrap(frame.sequence);
+        next_capture_us_ = frame.capture_us;
+    }
+    // Late frames count too: they show the target was too low.
+    if (store_.insert(frame, next_sequence_, accounting_.stats()) !=
+        frame_store::insert_result::duplicate) {
+        drift_.add(frame.capture_us, frame.arrival_us);
+        delays_.add(frame.capture_us, frame.arrival_us, options_.drift_correction ? drift_.ppm() : 0);
+    }
+}
+
+double jitter_buffer::slack_ms(std::int64_t now_us, std::int64_t capture_us) const {
+    const double ppm = options_.drift_correction ? drift_.ppm() : 0;
+    return (static_cast<double>(now_us - capture_us) - delays_.base_us(capture_us, ppm)) / 1000;
+}
+
+void jitter_buffer::queue(const slot_decoder::result& slot, std::int64_t capture_us) {
+    pcm_.append(frame_, capture_us, !slot.concealed, slot.pcm.size());
+    accounting_.produced(static_cast<std::int64_t>(frame_.size()), slot.concealed);
+    next_capture_us_ = capture_us + static_cast<std::int64_t>(
+                                        static_cast<double>(slot.pcm.size()) * us_per_sample);
+    ++next_sequence_;
+}
+
+void jitter_buffer::produce(std::int64_t now_us) {
+    const double ahead_ms = static_cast<double>(pcm_.size()) * us_per_sample / 1000;
+    const std::int64_t play_us = now_us + static_cast<std::int64_t>(ahead_ms * 1000);
+    if (const stored_frame* next = store_.find(next_sequence_)) {
+        // Normal, accelerate or decelerate.
+        const double slack = slack_ms(now_us, next->capture_us);
+        const auto slot = decoder_.next(store_, next_sequence_);
+        frame_.assign(slot.pcm.begin(), slot.pcm.end());
+        if (!slot.concealed) {
+            accounting_.emitted(static_cast<std::int64_t>(slot.pcm.size()),
+                                static_cast<double>(play_us - slot.arrival_us) / 1e6);
+        }
+        // The frame plays `ahead_ms` after this pull; the next frame must arrive before the
+        // pull that needs it, up to one block before it plays: that block is the margin.
+        current_delay_ms_ = slack + ahead_ms;
+        target_delay_ms_ = delays_.target_ms() + block_ms_;
+        time_scale(current_delay_ms_ - target_delay_ms_);
+        queue(slot, slot.concealed ? next_capture_us_ : slot.capture_us);
+        return;
+    }
+    const double slack = slack_ms(now_us, next_capture_us_);
+    if (store_.has_after(next_sequence_) || slack > options_.max_delay_ms) {
+        // Lost for good (the server dropped it), or waiting longer would exceed max_delay:
+        // conceal the slot and move on.
+        const auto slot = decoder_.next(store_, next_sequence_);
+        frame_.assign(slot.pcm.begin(), slot.pcm.end());
+        queue(slot, next_capture_us_);
+        return;
+    }
+    // A stall: fill with PLC and keep the slot; the delay grows by what we wait.
+    const auto pcm = decoder_.conceal(wait_samples);
+    pcm_.append(pcm, next_capture_us_, false, 0);
+    accounting_.produced(static_cast<std::int64_t>(pcm.size()), true);
+    current_delay_ms_ = slack + ahead_ms;
+}
+
+void jitter_buffer::time_scale(double error_ms) {
+    const auto frame_samples = static_cast<double>(frame_.size());
+    const double max_budget = 2.0 * 10 * samples_per_ms;
+    budget_ = std::min(budget_ + options_.max_speedup * frame_samples, max_budget);
+    if (options_.drift_correction) {
+        drift_debt_ += drift_.ppm() * 1e-6 * frame_samples;
+    }
+    const bool quiet = scaler_.quiet(frame_);
+    const auto limit = [&](double samples) {
+        return static_cast<std::size_t>(std::max(quiet ? samples : std::min(samples, budget_), 0.0));
+    };
+    // The delay is kept in [target, target + hysteresis]; within that band only drift moves it.
+    const double error = error_ms * samples_per_ms;
+    const double band = options_.hysteresis_ms * samples_per_ms;
+    const bool control = error > band || error < 0;
+    std::size_t removed = 0, inserted = 0;
+    if (error > band) {
+        removed = scaler_.accelerate(frame_, limit(error));
+    } else if (error < 0) {
+        inserted = scaler_.decelerate(frame_, limit(band - error));
+    } else if (drift_debt_ > 0) {
+        removed = scaler_.accelerate(frame_, limit(std::min(drift_debt_, error)));
+    } else {
+        inserted = scaler_.decelerate(frame_, limit(std::min(-drift_debt_, band - error)));
+    }
+    if (removed + inserted == 0) {
+        return;
+    }
+    if (control) {
+        drift_debt_ = 0;  // the delay control moved it: drift included
+    } else {
+        drift_debt_ += static_cast<double>(inserted) - static_cast<double>(removed);
+    }
+    if (!quiet) {
+        budget_ -= static_cast<double>(removed + inserted);
+    }
+    auto& s = accounting_.stats();
+    s.removed_samples_for_acceleration += removed;
+    s.inserted_samples_for_deceleration += inserted;
+}
+
+playout_info jitter_buffer::pull(std::span<float> out, std::int64_t now_us) {
+    if (!started_) {
+        std::fill(out.begin(), out.end(), 0.0f);
+        return {};
+    }
+    block_ms_ = static_cast<double>(out.size()) / samples_per_ms;
+    while (pcm_.size() < out.size()) {
+        produce(now_us);
+    }
+    return accounting_.play(pcm_, out);
+}
+
+playout_stats jitter_buffer::stats() const {
+    playout_stats s = accounting_.stats();
+    s.current_delay_ms = current_delay_ms_;
+    s.target_delay_ms = target_delay_ms_;
+    s.drift_ppm = drift_.ppm();
+    return s;
+}
+
+std::unique_ptr<playout_buffer> make_jitter_buffer(const jitter_buffer_options& options) {
+    return std::make_unique<jitter_buffer>(options);
+}
+
+}  // namespace tolk::codec

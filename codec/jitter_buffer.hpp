@@ -1,0 +1,81 @@
+#pragma once
+// The adaptive playout buffer (a pull model, like WebRTC's NetEq).  Per 20 ms frame it decides:
+//  - normal: decode the next frame;
+//  - accelerate / decelerate: decode, then remove or insert one pitch period (time_scaler) to
+//    move the actual delay toward the target (delay_estimator: a quantile of recent arrival
+//    delays relative to the sender's clock; grows at once, shrinks slowly, bounded);
+//  - conceal: Opus FEC or PLC for a frame the server dropped (a later one is already here);
+//  - wait: when nothing has arrived (a stall) play PLC without giving up the frame's slot, so
+//    no speech is lost, unless the delay would exceed max_delay: then the slot is given up and
+//    the frame, when it comes, is discarded as late.
+// Clock drift (drift_estimator) is corrected continuously by small time-scale steps.  A
+// discontinuity flag resets everything.  Plain C++: no threads, I/O or clocks (now_us is passed
+// in), so the same trace gives bit-identical output; fit for WebAssembly.
+// Not thread-safe: one owner calls push() and pull().
+
+#include "codec/delay_estimator.hpp"
+#include "codec/drift_estimator.hpp"
+#include "codec/frame_store.hpp"
+#include "codec/pcm_queue.hpp"
+#include "codec/playout_accounting.hpp"
+#include "codec/playout_buffer.hpp"
+#include "codec/slot_decoder.hpp"
+#include "codec/time_scaler.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace tolk::codec {
+
+struct jitter_buffer_options {
+    int min_delay_ms = 0;
+    int max_delay_ms = 300;      // latency never runs away beyond this
+    double quantile = 0.97;      // share of frames that should arrive in time: the main knob
+    int history_ms = 4000;       // memory of the arrival-delay histogram
+    int base_window_ms = 2000;   // window for the fastest frame (the zero of relative delay)
+    double shrink_ms_per_s = 20; // how fast the target may fall
+    double hysteresis_ms = 5;    // the delay may sit this far above target before acceleration
+    double max_speedup = 0.25;   // share of voiced audio time-scaling may remove/insert on average
+    bool drift_correction = true;
+};
+
+class jitter_buffer final : public playout_buffer {
+public:
+    explicit jitter_buffer(const jitter_buffer_options& options = {});
+
+    void push(const incoming_frame& frame) override;
+    playout_info pull(std::span<float> out, std::int64_t now_us) override;
+    playout_stats stats() const override;
+
+private:
+    void reset();
+    void produce(std::int64_t now_us);
+    // Delay over the fastest recent frame if the frame captured at `capture_us` were decoded
+    // at `now_us`, in ms.
+    double slack_ms(std::int64_t now_us, std::int64_t capture_us) const;
+    void time_scale(double error_ms);
+    void queue(const slot_decoder::result& slot, std::int64_t capture_us);
+
+    jitter_buffer_options options_;
+    slot_decoder decoder_;
+    frame_store store_;
+    pcm_queue pcm_;
+    playout_accounting accounting_;
+    delay_estimator delays_;
+    drift_estimator drift_;
+    time_scaler scaler_;
+    std::vector<float> frame_;       // the frame being time-scaled
+    bool started_ = false;
+    std::int64_t next_sequence_ = 0;
+    std::int64_t next_capture_us_ = 0;
+    double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift
+    double budget_ = 0;              // samples time-scaling may still change
+    double block_ms_ = 10;           // duration of the last pull
+    double current_delay_ms_ = 0;
+    double target_delay_ms_ = 0;
+};
+
+std::unique_ptr<playout_buffer> make_jitter_buffer(const jitter_buffer_options& options = {});
+
+}  // namespace tolk::codec

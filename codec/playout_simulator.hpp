@@ -1,0 +1,52 @@
+#pragma once
+// Drives a playout buffer in simulated time, the way a listener's output device would: frames
+// are pushed at their arrival times and output is pulled in fixed blocks at the receiver's
+// real-time rate.  No clocks, sleeps or threads, so a trace always gives the same samples.
+// Shared by the unit tests and tolk-jbsim.
+
+#include "codec/playout_buffer.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace tolk::codec {
+
+struct simulated_frame {
+    std::uint32_t sequence = 0;
+    std::int64_t capture_us = 0;  // sender clock
+    std::int64_t arrival_us = 0;  // receiver clock
+    bool discontinuity = false;
+    std::vector<std::uint8_t> opus;
+};
+
+struct simulation_options {
+    int block_samples = 480;        // 10 ms pulls, like WebRTC's audio device
+    std::int64_t start_us = 0;      // first pull
+    std::int64_t end_us = 0;        // no pull at or after this time
+    int stats_every_blocks = 0;     // > 0: snapshot the delays every so many pulls
+};
+
+struct delay_snapshot {
+    std::int64_t time_us = 0;
+    double current_delay_ms = 0;
+    double target_delay_ms = 0;
+};
+
+struct simulated_block {
+    std::int64_t time_us = 0;  // receiver time of the block's first sample
+    playout_info info;
+};
+
+struct simulation_result {
+    std::vector<float> output;            // every pulled sample, silence while buffering
+    std::vector<simulated_block> blocks;  // one per pull
+    std::vector<delay_snapshot> timeline; // when stats_every_blocks > 0
+    playout_stats stats;                  // at the end
+};
+
+// `frames` must be sorted by arrival_us.
+simulation_result simulate(playout_buffer& buffer, std::span<const simulated_frame> frames,
+                           const simulation_options& options);
+
+}  // namespace tolk::codec

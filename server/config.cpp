@@ -1,0 +1,197 @@
+#include "server/config.hpp"
+
+#include <toml.hpp>
+
+#include <set>
+
+namespace tolk::server {
+namespace {
+
+// A key that is present must have the right type; toml::get throws with file and line then.
+template <class T>
+T get_or(const toml::value& table, const char* key, T fallback) {
+    if (!table.is_table() || !table.contains(key))
+        return fallback;
+    return toml::get<T>(table.at(key));
+}
+
+[[noreturn]] void fail_at(const toml::value& where, const std::string& what, const std::string& hint) {
+    throw config_error(toml::format_error("[error] " + what, where, hint));
+}
+
+void check_known_keys(const toml::value& table, std::initializer_list<const char*> known) {
+    if (!table.is_table())
+        return;
+    for (const auto& [key, value] : table.as_table()) {
+        bool ok = false;
+        for (const char* k : known)
+            ok = ok || key == k;
+        if (!ok)
+            fail_at(value, "unknown key \"" + key + "\"", "not a tolk setting (a typo?)");
+    }
+}
+
+channel_config read_channel(const toml::value& v) {
+    if (!v.is_table())
+        fail_at(v, "a channel must be a table", "write [[channels]] with id, language, label");
+    check_known_keys(v, {"id", "language", "label"});
+    if (!v.contains("id"))
+        fail_at(v, "channel without an id", "every [[channels]] needs id = \"...\"");
+    channel_config c;
+    c.id = toml::get<std::string>(v.at("id"));
+    c.language = get_or<std::string>(v, "language", c.id);
+    c.label = get_or<std::string>(v, "label", c.id);
+    return c;
+}
+
+bool valid_id(const std::string& id) {
+    if (id.empty() || id.size() > 64)
+        return false;
+    for (char ch : id)
+        if (!(std::islower(static_cast<unsigned char>(ch)) ||
+              std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+server_config demo_config() {
+    server_config c;
+    c.event_name = "tolk demo: committee day";
+    c.channels = {
+        {"floor", "mul", "Floor / Original"},
+        {"en", "en", "English"},
+        {"fr", "fr", "Français"},
+        {"es", "es", "Español"},
+    };
+    return c;
+}
+
+void parse_listen(const std::string& text, server_config& config) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon + 1 == text.size())
+        throw config_error("listen address \"" + text + "\" must be HOST:PORT");
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    int port = 0;
+    try {
+        std::size_t used = 0;
+        port = std::stoi(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1)
+            throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+        throw config_error("listen address \"" + text + "\": port is not a number");
+    }
+    if (port < 0 || port > 65535)
+        throw config_error("listen address \"" + text + "\": port out of range");
+    config.listen_address = host.empty() ? "0.0.0.0" : host;
+    config.listen_port = static_cast<std::uint16_t>(port);
+}
+
+server_config load_config(const std::filesystem::path& file) {
+    toml::value root;
+    try {
+        root = toml::parse(file.string());
+    } catch (const toml::syntax_error& e) {
+        throw config_error(e.what());
+    } catch (const std::runtime_error& e) {  // cannot open
+        throw config_error(file.string() + ": " + e.what());
+    }
+    server_config c;
+    c.channels.clear();
+    try {
+        check_known_keys(root, {"event", "server", "audio", "limits", "channels"});
+        if (root.contains("event")) {
+            const auto& event = root.at("event");
+            check_known_keys(event, {"name"});
+            c.event_name = get_or<std::string>(event, "name", c.event_name);
+        }
+        if (root.contains("server")) {
+            const auto& server = root.at("server");
+            check_known_keys(server, {"listen", "io_threads"});
+            if (server.contains("listen")) {
+                try {
+                    parse_listen(toml::get<std::string>(server.at("listen")), c);
+                } catch (const config_error& e) {
+                    fail_at(server.at("listen"), e.what(), "for example \"0.0.0.0:8080\"");
+                }
+            }
+            c.io_threads = get_or<int>(server, "io_threads", c.io_threads);
+        }
+        if (root.contains("audio")) {
+            const auto& audio = root.at("audio");
+            check_known_keys(audio, {"bitrate", "listener_queue_ms"});
+            c.bitrate = get_or<int>(audio, "bitrate", c.bitrate);
+            c.limits.listener_queue_ms = get_or<int>(audio, "listener_queue_ms", c.limits.listener_queue_ms);
+        }
+        if (root.contains("limits")) {
+            const auto& l = root.at("limits");
+            check_known_keys(l, {"max_message_bytes", "max_frames_per_second", "max_connections",
+                                 "stall_timeout_ms", "max_protocol_errors", "listener_send_buffer"});
+            c.limits.max_message_bytes = get_or<std::size_t>(l, "max_message_bytes", c.limits.max_message_bytes);
+            c.limits.max_frames_per_second = get_or<double>(l, "max_frames_per_second", c.limits.max_frames_per_second);
+            c.limits.max_connections = get_or<std::size_t>(l, "max_connections", c.limits.max_connections);
+            c.limits.stall_timeout_ms = get_or<int>(l, "stall_timeout_ms", c.limits.stall_timeout_ms);
+            c.limits.max_protocol_errors = get_or<int>(l, "max_protocol_errors", c.limits.max_protocol_errors);
+            c.limits.listener_send_buffer = get_or<int>(l, "listener_send_buffer", c.limits.listener_send_buffer);
+        }
+        if (!root.contains("channels"))
+            throw config_error(file.string() + ": no [[channels]]: an event needs at least one channel");
+        const auto& channels = root.at("channels");
+        if (!channels.is_array())
+            fail_at(channels, "\"channels\" must be an array of tables", "write [[channels]] sections");
+        std::set<std::string> seen;
+        for (const auto& v : channels.as_array()) {
+            channel_config ch = read_channel(v);
+            if (!valid_id(ch.id))
+                fail_at(v.at("id"), "channel id \"" + ch.id + "\" is not valid",
+                        "1-64 characters of a-z, 0-9, - and _");
+            if (!seen.insert(ch.id).second)
+                fail_at(v.at("id"), "channel id \"" + ch.id + "\" appears twice", "ids must be unique");
+            c.channels.push_back(std::move(ch));
+        }
+    } catch (const toml::exception& e) {  // type errors carry the file and line
+        throw config_error(e.what());
+    }
+    try {
+        validate(c);
+    } catch (const config_error& e) {
+        throw config_error(file.string() + ": " + e.what());
+    }
+    return c;
+}
+
+void validate(const server_config& c) {
+    if (c.channels.empty())
+        throw config_error("the event has no channels");
+    if (c.channels.size() > 1000)
+        throw config_error("more than 1000 channels");
+    std::set<std::string> seen;
+    for (const auto& ch : c.channels) {
+        if (!valid_id(ch.id))
+            throw config_error("channel id \"" + ch.id + "\" is not valid (1-64 characters of a-z, 0-9, - and _)");
+        if (!seen.insert(ch.id).second)
+            throw config_error("channel id \"" + ch.id + "\" appears twice");
+    }
+    const auto& l = c.limits;
+    if (l.listener_queue_ms < 20 || l.listener_queue_ms > 10'000)
+        throw config_error("listener_queue_ms must be within 20..10000");
+    if (l.stall_timeout_ms < 100)
+        throw config_error("stall_timeout_ms must be at least 100");
+    if (l.max_message_bytes < 4096)
+        throw config_error("max_message_bytes must be at least 4096");
+    if (l.max_frames_per_second < 10)
+        throw config_error("max_frames_per_second must be at least 10");
+    if (l.max_connections < 1)
+        throw config_error("max_connections must be at least 1");
+    if (l.listener_send_buffer < 0)
+        throw config_error("listener_send_buffer must be 0 (OS default) or a size in bytes");
+    if (c.io_threads < 0 || c.io_threads > 256)
+        throw config_error("io_threads must be within 0..256");
+    if (c.bitrate < 6000 || c.bitrate > 510'000)
+        throw config_error("bitrate must be within 6000..510000");
+}
+
+}  // namespace tolk::server

@@ -1,0 +1,58 @@
+#pragma once
+// The server's whole configuration: one struct with defaults, loaded from TOML or built in.
+// Built once at start-up and passed down by const&; nobody mutates it afterwards.
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tolk::server {
+
+struct channel_config {
+    std::string id;        // "fr": what clients subscribe to (1-64 chars: a-z 0-9 - _)
+    std::string language;  // BCP 47 code: "fr"
+    std::string label;     // in its own language: "Français"
+};
+
+struct limits_config {
+    std::size_t max_message_bytes = 16 * 1024;  // any one WebSocket message
+    double max_frames_per_second = 200;         // per booth, averaged over a one-second burst
+    std::size_t max_connections = 50'000;
+    int listener_queue_ms = 200;  // audio queued per listener and channel before it is dropped
+    int stall_timeout_ms = 5'000;  // a write pending this long closes the listener
+    int max_protocol_errors = 10;  // malformed control messages before a close
+    // Kernel send buffer per listener socket: small, so that a listener who falls behind is
+    // resynchronised from our queue instead of hearing stale audio from the kernel's. 0: OS default.
+    int listener_send_buffer = 32 * 1024;
+};
+
+struct server_config {
+    std::string event_name = "tolk demo event";
+    std::vector<channel_config> channels;
+    std::string listen_address = "0.0.0.0";
+    std::uint16_t listen_port = 8080;
+    int io_threads = 0;  // 0: one per core
+    int bitrate = 32'000;  // what booths are asked to send
+    limits_config limits;
+};
+
+// The built-in demo event: floor, English, French, Spanish.
+server_config demo_config();
+
+// Reads a TOML file. Throws config_error whose message names the file, the line and the problem.
+server_config load_config(const std::filesystem::path& file);
+
+// Checks what the file format cannot: ids unique and well-formed, limits sensible.
+// Throws config_error.
+void validate(const server_config& config);
+
+// "HOST:PORT" or "[v6]:PORT"; throws config_error.
+void parse_listen(const std::string& text, server_config& config);
+
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace tolk::server

@@ -1,0 +1,62 @@
+#pragma once
+// The seam between sessions and "the channels of this event". Sessions talk only to this
+// interface: booths claim a channel and publish frames, listeners subscribe. local_hub is the
+// single-node implementation; a multi-node backend (frames carried between servers over a
+// messaging engine) implements the same interface around a local_hub.
+//
+// Thread-safety: every member may be called from any session's strand.
+
+#include "protocol/control_message.hpp"
+#include "server/frame_ref.hpp"
+#include "server/listener_link.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tolk::server {
+
+enum class claim_result { ok, taken, unknown_channel };
+
+// Aggregated from the latest `stats` reports of a channel's listeners.
+struct heard_summary {
+    std::uint32_t reporting = 0;
+    double delay_ms_median = 0;
+    double latency_ms_median = -1;
+    double concealed_ratio_mean = 0;
+    std::uint64_t interruptions = 0;
+};
+
+struct channel_report {
+    protocol::channel_info info;
+    heard_summary heard;
+};
+
+class event_bus {
+public:
+    virtual ~event_bus() = default;
+
+    virtual std::optional<std::uint16_t> find(std::string_view id) const = 0;
+    virtual std::size_t channel_count() const = 0;
+    virtual const std::string& channel_id(std::uint16_t channel) const = 0;
+
+    // One booth per channel: the single place where the on-air decision is made.
+    virtual claim_result claim(std::uint16_t channel, std::uint64_t booth) = 0;
+    virtual void release(std::uint16_t channel, std::uint64_t booth) = 0;
+    virtual void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) = 0;
+    virtual void publish(const frame_ref& frame) = 0;
+
+    virtual void subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) = 0;
+    virtual void unsubscribe(std::uint16_t channel, const listener_link* l) = 0;
+    // Every connected listener hears channel-list and on-air changes, subscribed or not.
+    virtual void join(const std::shared_ptr<listener_link>& l) = 0;
+    virtual void leave(const listener_link* l) = 0;
+
+    virtual protocol::channel_list channels() const = 0;
+    virtual std::vector<channel_report> reports() const = 0;
+};
+
+}  // namespace tolk::server

@@ -1,0 +1,132 @@
+#include "server/http_api.hpp"
+
+#include "server/query.hpp"
+
+#include <boost/beast/version.hpp>
+#include <nlohmann/json.hpp>
+
+namespace tolk::server {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+http_response make(const http_request& req, http::status status, std::string content_type,
+                   std::string body) {
+    http_response res{status, req.version()};
+    res.set(http::field::server, "tolk");
+    res.set(http::field::content_type, std::move(content_type));
+    res.set(http::field::cache_control, "no-store");
+    res.set(http::field::access_control_allow_origin, "*");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    if (req.method() == http::verb::head)
+        res.body().clear();  // Content-Length stays that of the GET answer
+    return res;
+}
+
+std::string escape_html(std::string_view in) {
+    std::string out;
+    for (char c : in) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+json channels_json(server_context& ctx) {
+    json channels = json::array();
+    for (const auto& r : ctx.bus.reports()) {
+        const auto& c = r.info;
+        channels.push_back({{"id", c.id},
+                            {"number", c.number},
+                            {"language", c.language},
+                            {"label", c.label},
+                            {"on_air", c.on_air},
+                            {"listeners", c.listeners},
+                            {"clock_offset_us", c.clock_offset_us},
+                            {"heard",
+                             {{"reporting", r.heard.reporting},
+                              {"delay_ms_median", r.heard.delay_ms_median},
+                              {"latency_ms_median", r.heard.latency_ms_median},
+                              {"concealed_ratio_mean", r.heard.concealed_ratio_mean},
+                              {"interruptions", r.heard.interruptions}}}});
+    }
+    return {{"event", ctx.config.event_name}, {"channels", std::move(channels)}};
+}
+
+std::string channel_gauges(server_context& ctx) {
+    std::string out =
+        "# HELP tolk_channel_on_air 1 while a booth is on air\n# TYPE tolk_channel_on_air gauge\n";
+    const auto list = ctx.bus.channels();
+    for (const auto& c : list.channels)
+        out += "tolk_channel_on_air{channel=\"" + c.id + "\"} " + (c.on_air ? "1" : "0") + "\n";
+    out += "# HELP tolk_channel_listeners listeners subscribed\n# TYPE tolk_channel_listeners gauge\n";
+    for (const auto& c : list.channels)
+        out += "tolk_channel_listeners{channel=\"" + c.id + "\"} " + std::to_string(c.listeners) + "\n";
+    return out;
+}
+
+std::string root_page(server_context& ctx, const http_request& req) {
+    const auto list = ctx.bus.channels();
+    const std::string host{req[http::field::host].empty() ? "HOST:PORT" : req[http::field::host]};
+    std::string rows;
+    for (const auto& c : list.channels) {
+        rows += "<li><b>" + escape_html(c.label) + "</b> <code>" + escape_html(c.id) + "</code> — " +
+                (c.on_air ? "<span class=on>on air</span>" : "<span class=off>off air</span>") +
+                ", " + std::to_string(c.listeners) + " listening</li>\n";
+    }
+    return "<!doctype html>\n<html><head><meta charset=utf-8>"
+           "<meta name=viewport content=\"width=device-width,initial-scale=1\">"
+           "<title>" + escape_html(list.event) + " — tolk</title>"
+           "<style>body{font:18px/1.5 system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;"
+           "background:#111;color:#eee}code{color:#9cf}.on{color:#6f6}.off{color:#aaa}</style>"
+           "</head><body><h1>" + escape_html(list.event) + "</h1><h2>Channels</h2><ul>\n" + rows +
+           "</ul><h2>How to listen</h2><p>From a terminal with tolk installed:</p>"
+           "<pre>tolk-listen --server ws://" + escape_html(host) +
+           " --channel en --output en.wav</pre>"
+           "<p>Machine-readable: <a href=/api/channels>/api/channels</a> · "
+           "<a href=/metrics>/metrics</a> · <a href=/healthz>/healthz</a></p></body></html>\n";
+}
+
+}  // namespace
+
+http_response error_response(const http_request& req, http::status status, std::string_view text) {
+    return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
+}
+
+http_response handle_http(const http_request& req, server_context& ctx) {
+    ++ctx.counters.http_requests;
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
+        res.set(http::field::allow, "GET, HEAD");
+        return res;
+    }
+    const auto path = target_path(req.target());
+    if (path == "/api/channels")
+        return make(req, http::status::ok, "application/json", channels_json(ctx).dump());
+    if (path == "/healthz") {
+        const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started);
+        json j{{"status", "ok"},
+               {"event", ctx.config.event_name},
+               {"uptime_s", uptime.count()},
+               {"connections", ctx.connections.open()}};
+        return make(req, http::status::ok, "application/json", j.dump());
+    }
+    if (path == "/metrics")
+        return make(req, http::status::ok, "text/plain; version=0.0.4",
+                    ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx));
+    if (path == "/" || path == "/index.html")
+        return make(req, http::status::ok, "text/html; charset=utf-8", root_page(ctx, req));
+    return error_response(req, http::status::not_found,
+                          "not found: " + std::string(path.substr(0, 100)));
+}
+
+}  // namespace tolk::server

@@ -1,0 +1,227 @@
+#include "server/local_hub.hpp"
+
+#include "server/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+
+#include <algorithm>
+
+namespace tolk::server {
+
+namespace asio = boost::asio;
+
+local_hub::local_hub(asio::any_io_executor executor, const server_config& config,
+                     std::chrono::milliseconds list_interval)
+    : config_(config), event_name_(config.event_name), timer_(executor), list_interval_(list_interval) {
+    std::uint16_t number = 0;
+    for (const auto& c : config.channels) {
+        auto ch = std::make_unique<channel_state>();
+        ch->info.id = c.id;
+        ch->info.number = number++;
+        ch->info.language = c.language;
+        ch->info.label = c.label;
+        channels_.push_back(std::move(ch));
+    }
+}
+
+void local_hub::start() {
+    asio::co_spawn(
+        timer_.get_executor(),
+        [this]() -> asio::awaitable<void> {
+            for (;;) {
+                timer_.expires_after(list_interval_);
+                auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+                if (ec)
+                    co_return;
+                if (list_dirty_.exchange(false))
+                    broadcast(std::make_shared<const std::string>(protocol::serialize(channels())));
+            }
+        },
+        asio::detached);
+}
+
+void local_hub::stop() { timer_.cancel(); }
+
+std::optional<std::uint16_t> local_hub::find(std::string_view id) const {
+    for (const auto& ch : channels_)
+        if (ch->info.id == id)
+            return ch->info.number;
+    return std::nullopt;
+}
+
+const std::string& local_hub::channel_id(std::uint16_t channel) const {
+    static const std::string unknown = "?";
+    return channel < channels_.size() ? channels_[channel]->info.id : unknown;
+}
+
+claim_result local_hub::claim(std::uint16_t channel, std::uint64_t booth) {
+    if (channel >= channels_.size())
+        return claim_result::unknown_channel;
+    auto& ch = *channels_[channel];
+    {
+        std::lock_guard lock(ch.mutex);
+        if (ch.booth != 0)
+            return claim_result::taken;
+        ch.booth = booth;
+        ch.info.on_air = true;
+        ch.info.clock_offset_us = 0;
+    }
+    log("hub")->info("event=\"{}\" channel={} on air (booth {})", event_name_, ch.info.id, booth);
+    on_air_changed(ch, true, 0);
+    return claim_result::ok;
+}
+
+void local_hub::release(std::uint16_t channel, std::uint64_t booth) {
+    if (channel >= channels_.size())
+        return;
+    auto& ch = *channels_[channel];
+    {
+        std::lock_guard lock(ch.mutex);
+        if (ch.booth != booth)
+            return;
+        ch.booth = 0;
+        ch.info.on_air = false;
+    }
+    log("hub")->info("event=\"{}\" channel={} off air", event_name_, ch.info.id);
+    on_air_changed(ch, false, 0);
+}
+
+void local_hub::set_clock_offset(std::uint16_t channel, std::int64_t offset_us) {
+    if (channel >= channels_.size())
+        return;
+    auto& ch = *channels_[channel];
+    std::lock_guard lock(ch.mutex);
+    if (ch.info.clock_offset_us != offset_us) {
+        ch.info.clock_offset_us = offset_us;
+        list_dirty_ = true;
+    }
+}
+
+void local_hub::on_air_changed(channel_state& ch, bool on_air, std::int64_t offset) {
+    broadcast(std::make_shared<const std::string>(
+        protocol::serialize(protocol::on_air_change{ch.info.id, on_air, offset})));
+    list_dirty_ = true;
+}
+
+void local_hub::publish(const frame_ref& frame) {
+    if (frame.channel >= channels_.size())
+        return;
+    auto& ch = *channels_[frame.channel];
+    std::lock_guard lock(ch.mutex);
+    auto& subs = ch.subscribers;
+    for (std::size_t i = 0; i < subs.size();) {
+        if (auto l = subs[i].lock()) {
+            l->deliver(frame);
+            ++i;
+        } else {  // closed without unsubscribing (should not happen): forget it
+            subs[i] = std::move(subs.back());
+            subs.pop_back();
+            list_dirty_ = true;
+        }
+    }
+}
+
+void local_hub::subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) {
+    if (channel >= channels_.size())
+        return;
+    auto& ch = *channels_[channel];
+    std::lock_guard lock(ch.mutex);
+    for (const auto& w : ch.subscribers)
+        if (w.lock() == l)
+            return;
+    ch.subscribers.push_back(l);
+    list_dirty_ = true;
+}
+
+void local_hub::unsubscribe(std::uint16_t channel, const listener_link* l) {
+    if (channel >= channels_.size())
+        return;
+    auto& ch = *channels_[channel];
+    std::lock_guard lock(ch.mutex);
+    // Also forgets expired entries; a listener is subscribed at most once.
+    std::erase_if(ch.subscribers, [&](const auto& w) {
+        auto p = w.lock();
+        return !p || p.get() == l;
+    });
+    list_dirty_ = true;
+}
+
+void local_hub::join(const std::shared_ptr<listener_link>& l) {
+    std::lock_guard lock(listeners_mutex_);
+    listeners_[l.get()] = l;
+}
+
+void local_hub::leave(const listener_link* l) {
+    std::lock_guard lock(listeners_mutex_);
+    listeners_.erase(l);
+}
+
+void local_hub::broadcast(std::shared_ptr<const std::string> text) {
+    std::vector<std::shared_ptr<listener_link>> targets;
+    {
+        std::lock_guard lock(listeners_mutex_);
+        targets.reserve(listeners_.size());
+        for (const auto& [key, w] : listeners_)
+            if (auto l = w.lock())
+                targets.push_back(std::move(l));
+    }
+    for (const auto& l : targets)
+        l->notify(text);
+}
+
+protocol::channel_list local_hub::channels() const {
+    protocol::channel_list list;
+    list.event = event_name_;
+    for (const auto& ch : channels_) {
+        std::lock_guard lock(ch->mutex);
+        list.channels.push_back(ch->info);
+        list.channels.back().listeners = static_cast<std::uint32_t>(ch->subscribers.size());
+    }
+    return list;
+}
+
+std::vector<channel_report> local_hub::reports() const {
+    std::vector<channel_report> out;
+    for (const auto& ch : channels_) {
+        channel_report r;
+        std::vector<std::shared_ptr<listener_link>> subs;
+        {
+            std::lock_guard lock(ch->mutex);
+            r.info = ch->info;
+            r.info.listeners = static_cast<std::uint32_t>(ch->subscribers.size());
+            for (const auto& w : ch->subscribers)
+                if (auto l = w.lock())
+                    subs.push_back(std::move(l));
+        }
+        std::vector<double> delays, latencies;
+        double concealed = 0;
+        for (const auto& l : subs) {
+            auto s = l->last_stats();
+            if (!s || s->channel != r.info.id)
+                continue;
+            ++r.heard.reporting;
+            delays.push_back(s->delay_ms);
+            if (s->latency_ms >= 0)
+                latencies.push_back(s->latency_ms);
+            concealed += s->concealed_ratio;
+            r.heard.interruptions += s->interruptions;
+        }
+        auto median = [](std::vector<double>& v) {
+            std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+            return v[v.size() / 2];
+        };
+        if (!delays.empty())
+            r.heard.delay_ms_median = median(delays);
+        if (!latencies.empty())
+            r.heard.latency_ms_median = median(latencies);
+        if (r.heard.reporting > 0)
+            r.heard.concealed_ratio_mean = concealed / r.heard.reporting;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace tolk::server

@@ -1,0 +1,53 @@
+#include "server/metrics.hpp"
+
+namespace tolk::server {
+namespace {
+
+void line(std::string& out, const char* name, const char* type, const char* help, std::uint64_t v) {
+    out += "# HELP tolk_";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE tolk_";
+    out += name;
+    out += ' ';
+    out += type;
+    out += "\ntolk_";
+    out += name;
+    out += ' ';
+    out += std::to_string(v);
+    out += '\n';
+}
+
+}  // namespace
+
+std::string metrics::prometheus(std::int64_t connections_open) const {
+    std::string out;
+    auto c = [&](const char* name, const counter& v, const char* help) {
+        line(out, name, "counter", help, v.load(std::memory_order_relaxed));
+    };
+    c("connections_accepted_total", connections_accepted, "TCP connections accepted");
+    c("connections_refused_total", connections_refused, "connections refused over the limit");
+    c("accept_errors_total", accept_errors, "accept() failures (e.g. out of file descriptors)");
+    line(out, "connections_open", "gauge", "connections open now",
+         static_cast<std::uint64_t>(std::max<std::int64_t>(0, connections_open)));
+    c("http_requests_total", http_requests, "HTTP requests served");
+    c("http_bad_requests_total", http_bad_requests, "malformed HTTP requests");
+    c("booth_sessions_total", booth_sessions, "booth connections that went on air");
+    c("booth_refused_taken_total", booth_refused_taken, "booths refused: channel already on air");
+    c("booth_refused_unknown_total", booth_refused_unknown, "booths refused: unknown channel");
+    c("frames_in_total", frames_in, "audio frames accepted from booths");
+    c("frames_bad_total", frames_bad, "audio frames refused as malformed");
+    c("messages_oversized_total", messages_oversized, "messages refused as too big");
+    c("booths_rate_limited_total", booths_rate_limited, "booths closed for exceeding the frame rate");
+    c("listener_sessions_total", listener_sessions, "listener connections");
+    c("frames_out_total", frames_out, "audio frames written to listeners");
+    c("frames_dropped_total", frames_dropped, "audio frames dropped for slow listeners");
+    c("listener_resyncs_total", listener_resyncs, "slow listeners resynchronised to the live edge");
+    c("listeners_stalled_total", listeners_stalled, "listeners closed for not reading");
+    c("protocol_errors_total", protocol_errors, "malformed control messages");
+    c("protocol_closes_total", protocol_closes, "connections closed for repeated protocol errors");
+    return out;
+}
+
+}  // namespace tolk::server

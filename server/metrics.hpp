@@ -1,0 +1,37 @@
+#pragma once
+// Process-wide counters, one instance owned by the server and shared by reference with every
+// session. Plain relaxed atomics: any thread increments, /metrics reads.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace tolk::server {
+
+struct metrics {
+    using counter = std::atomic<std::uint64_t>;
+    counter connections_accepted{0};
+    counter connections_refused{0};   // over max_connections
+    counter accept_errors{0};         // EMFILE and friends
+    counter http_requests{0};
+    counter http_bad_requests{0};
+    counter booth_sessions{0};
+    counter booth_refused_taken{0};
+    counter booth_refused_unknown{0};
+    counter frames_in{0};             // accepted from booths
+    counter frames_bad{0};            // refused: unparsable frame or invalid Opus
+    counter messages_oversized{0};
+    counter booths_rate_limited{0};
+    counter listener_sessions{0};
+    counter frames_out{0};            // written to listeners
+    counter frames_dropped{0};        // dropped from a slow listener's queue
+    counter listener_resyncs{0};
+    counter listeners_stalled{0};     // closed for not reading
+    counter protocol_errors{0};       // malformed control messages
+    counter protocol_closes{0};       // closed after too many
+
+    // Prometheus text exposition of every counter (the per-channel gauges are added by the hub).
+    std::string prometheus(std::int64_t connections_open) const;
+};
+
+}  // namespace tolk::server

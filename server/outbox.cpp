@@ -1,0 +1,107 @@
+#include "server/outbox.hpp"
+
+#include <algorithm>
+
+namespace tolk::server {
+
+outbox::outbox(std::size_t channel_count, std::uint32_t max_samples_per_channel,
+               std::size_t max_control)
+    : samples_(channel_count, 0), max_samples_(max_samples_per_channel), max_control_(max_control) {}
+
+outbox::push_result outbox::finish(push_result r) {
+    r.wake = writer_idle_;
+    writer_idle_ = false;
+    return r;
+}
+
+outbox::push_result outbox::push_audio(const frame_ref& frame) {
+    std::lock_guard lock(mutex_);
+    push_result r;
+    if (frame.channel >= samples_.size())
+        return r;
+    std::uint32_t& queued = samples_[frame.channel];
+    if (queued + frame.samples > max_samples_) {
+        // Behind by more than the budget: drop all older audio of this channel and jump to the
+        // live edge. An earlier resync marker of the channel is folded into the new one.
+        std::uint32_t earlier_drops = 0;
+        std::size_t markers = 0;
+        auto stale = [&](const entry& e) {
+            if (e.what == entry::kind::audio)
+                return e.frame.channel == frame.channel;
+            if (e.what == entry::kind::resync && e.channel == frame.channel) {
+                earlier_drops += e.dropped;
+                ++markers;
+                return true;
+            }
+            return false;
+        };
+        const auto before = queue_.size();
+        queue_.erase(std::remove_if(queue_.begin(), queue_.end(), stale), queue_.end());
+        r.dropped = static_cast<std::uint32_t>(before - queue_.size() - markers);
+        dropped_total_ += r.dropped;
+        control_count_ -= markers;
+        queued = 0;
+        entry marker;
+        marker.what = entry::kind::resync;
+        marker.channel = frame.channel;
+        marker.dropped = r.dropped + earlier_drops;
+        queue_.push_back(std::move(marker));
+        ++control_count_;
+    }
+    queued += frame.samples;
+    entry e;
+    e.frame = frame;
+    queue_.push_back(std::move(e));
+    return finish(r);
+}
+
+outbox::push_result outbox::push_text(std::shared_ptr<const std::string> text) {
+    std::lock_guard lock(mutex_);
+    push_result r;
+    if (control_count_ >= max_control_) {
+        r.overflow = true;
+        return r;
+    }
+    entry e;
+    e.what = entry::kind::text;
+    e.text = std::move(text);
+    queue_.push_back(std::move(e));
+    ++control_count_;
+    return finish(r);
+}
+
+outbox::push_result outbox::push_close(std::uint16_t code, std::string reason) {
+    std::lock_guard lock(mutex_);
+    entry e;
+    e.what = entry::kind::close;
+    e.channel = code;
+    e.text = std::make_shared<const std::string>(std::move(reason));
+    queue_.push_back(std::move(e));
+    return finish({});
+}
+
+bool outbox::take(std::vector<entry>& out) {
+    out.clear();
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) {
+        writer_idle_ = true;
+        return false;
+    }
+    out.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    std::fill(samples_.begin(), samples_.end(), 0);
+    control_count_ = 0;
+    return true;
+}
+
+std::uint64_t outbox::dropped_total() const {
+    std::lock_guard lock(mutex_);
+    return dropped_total_;
+}
+
+std::uint32_t outbox::queued_samples(std::uint16_t channel) const {
+    std::lock_guard lock(mutex_);
+    return channel < samples_.size() ? samples_[channel] : 0;
+}
+
+}  // namespace tolk::server

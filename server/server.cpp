@@ -1,0 +1,83 @@
+#include "server/server.hpp"
+
+#include "server/http_session.hpp"
+#include "server/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace tolk::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
+
+server::server(asio::io_context& ioc, server_config config)
+    : ioc_(ioc),
+      config_(std::move(config)),
+      hub_(asio::make_strand(ioc), config_),
+      ctx_{config_, hub_, metrics_, sessions_, connections_},
+      acceptor_(asio::make_strand(ioc)) {
+    validate(config_);
+}
+
+server::~server() = default;
+
+tcp::endpoint server::start() {
+    const tcp::endpoint endpoint{asio::ip::make_address(config_.listen_address), config_.listen_port};
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    hub_.start();
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr e) {
+        if (!e)
+            return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log("server")->critical("accept loop ended by an exception: {}", ex.what());
+        }
+    });
+    const auto bound = acceptor_.local_endpoint();
+    log("server")->info("event \"{}\" with {} channels, listening on {}:{}", config_.event_name,
+                        config_.channels.size(), bound.address().to_string(), bound.port());
+    return bound;
+}
+
+void server::stop() {
+    asio::post(acceptor_.get_executor(), [this] {
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+    });
+    hub_.stop();
+    sessions_.close_all();
+}
+
+asio::awaitable<void> server::accept_loop() {
+    asio::steady_timer backoff(acceptor_.get_executor());
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), as_tuple);
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open())
+            co_return;
+        if (ec) {
+            // Out of file descriptors and the like: count, say so, wait a moment, keep accepting.
+            if (metrics_.accept_errors++ % 100 == 0)
+                log("server")->error("accept failed: {} (keeps accepting)", ec.message());
+            backoff.expires_after(std::chrono::milliseconds(50));
+            co_await backoff.async_wait(as_tuple);
+            continue;
+        }
+        ++metrics_.connections_accepted;
+        boost::system::error_code opt_ec;
+        socket.set_option(tcp::no_delay(true), opt_ec);
+        std::make_shared<http_session>(std::move(socket), ctx_)->start();
+    }
+}
+
+}  // namespace tolk::server

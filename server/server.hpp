@@ -1,0 +1,49 @@
+#pragma once
+// tolk's server: one port, HTTP and WebSocket, for one event.
+//
+// Ownership: owns the configuration, the counters, the hub and the session registry, which
+// every session references; it must outlive the io_context's run(). start() binds and starts
+// accepting; stop() stops accepting and tells every session "going away" (any thread).
+
+#include "server/config.hpp"
+#include "server/local_hub.hpp"
+#include "server/metrics.hpp"
+#include "server/server_context.hpp"
+#include "server/session_registry.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace tolk::server {
+
+class server {
+public:
+    server(boost::asio::io_context& ioc, server_config config);
+    ~server();
+
+    // Binds config.listen_address:listen_port (port 0: any free port). Throws on failure.
+    boost::asio::ip::tcp::endpoint start();
+    void stop();
+
+    const server_config& config() const { return config_; }
+    event_bus& bus() { return hub_; }
+    const metrics& counters() const { return metrics_; }
+    std::int64_t open_connections() const { return connections_.open(); }
+    // After stop(): waits until every connection has ended (bounded).
+    bool wait_closed(std::chrono::milliseconds timeout) const { return connections_.wait_none(timeout); }
+
+private:
+    boost::asio::awaitable<void> accept_loop();
+
+    boost::asio::io_context& ioc_;
+    server_config config_;
+    metrics metrics_;
+    session_registry sessions_;
+    connection_tracker connections_;
+    local_hub hub_;
+    server_context ctx_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+}  // namespace tolk::server

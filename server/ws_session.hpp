@@ -1,0 +1,101 @@
+#pragma once
+// The common half of booth and listener WebSocket sessions.
+//
+// Ownership: a session owns itself (shared_from_this held by its coroutines); the registry
+// and the hub hold weak_ptrs. Concurrency: the socket's executor is the session's strand;
+// every member below is touched only on it, except outbox_ (its own mutex), stalled_ and
+// close_going_away(). One reader coroutine, one writer coroutine (the only one that writes,
+// so there is one write in flight), and a watchdog that closes a session whose write has
+// been pending longer than the stall timeout.
+
+#include "protocol/control_message.hpp"
+#include "server/outbox.hpp"
+#include "server/server_context.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace tolk::server {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Application close codes (see protocol/PROTOCOL.md).
+namespace close_code {
+inline constexpr std::uint16_t going_away = 1001;
+inline constexpr std::uint16_t policy = 1008;
+inline constexpr std::uint16_t protocol_error = 4000;
+inline constexpr std::uint16_t channel_taken = 4001;
+inline constexpr std::uint16_t unknown_channel = 4002;
+inline constexpr std::uint16_t bad_frame = 4003;
+inline constexpr std::uint16_t rate_limited = 4004;
+inline constexpr std::uint16_t stalled = 4005;
+}  // namespace close_code
+
+class ws_session : public closable, public std::enable_shared_from_this<ws_session> {
+public:
+    ws_session(boost::beast::tcp_stream&& stream, http_request request, connection_slot slot,
+               server_context& ctx, const char* kind, std::size_t audio_channels);
+    ~ws_session() override;
+
+    void start();
+    void close_going_away() override;
+
+protected:
+    // All on the strand. on_closed runs once, after the reader has ended.
+    virtual void on_open() = 0;
+    virtual void on_text(std::string_view text, std::int64_t received_us) = 0;
+    virtual void on_binary(std::span<const std::uint8_t> data, std::int64_t received_us) = 0;
+    virtual void on_closed() = 0;
+
+    // Any thread.
+    void send(const protocol::control_message& message);
+    void send_text(std::shared_ptr<const std::string> text);
+    void queue_audio(const frame_ref& frame);
+    // On the strand: queue a close after what is already queued, and ignore further input.
+    void close(std::uint16_t code, std::string reason);
+
+    // A malformed control message: answer with an error, close after too many.
+    void protocol_error(std::string reason);
+    bool closing() const { return closing_; }
+    void set_send_buffer(int bytes);
+    const http_request& request() const { return request_; }
+    std::uint64_t id() const { return id_; }
+
+    server_context& ctx_;
+    std::shared_ptr<spdlog::logger> log_;
+
+private:
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<void> read_loop();
+    boost::asio::awaitable<void> write_loop();
+    boost::asio::awaitable<void> watchdog();
+    void after_push(const outbox::push_result& r);
+    void wake();
+    void teardown();
+
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    http_request request_;
+    connection_slot slot_;
+    outbox outbox_;
+    boost::asio::steady_timer wake_;
+    boost::asio::steady_timer watchdog_timer_;
+    std::uint64_t id_ = 0;
+    int protocol_errors_ = 0;
+    bool closing_ = false;  // a close is queued: ignore further input
+    bool done_ = false;     // the connection is over
+    bool writing_ = false;
+    std::chrono::steady_clock::time_point write_started_;
+    std::atomic<bool> stalled_{false};
+};
+
+}  // namespace tolk::server

@@ -1,0 +1,115 @@
+#include "server/config.hpp"
+#include "server/query.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace tolk::server {
+namespace {
+
+std::filesystem::path write_file(const std::string& name, const std::string& text) {
+    auto path = std::filesystem::temp_directory_path() / ("tolk_config_test_" + name + ".toml");
+    std::ofstream(path) << text;
+    return path;
+}
+
+std::string load_error(const std::string& name, const std::string& text) {
+    try {
+        load_config(write_file(name, text));
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(config, demo_event_has_floor_and_three_languages) {
+    auto c = demo_config();
+    ASSERT_EQ(c.channels.size(), 4u);
+    EXPECT_EQ(c.channels[0].id, "floor");
+    EXPECT_EQ(c.channels[2].label, "Français");
+    EXPECT_NO_THROW(validate(c));
+}
+
+TEST(config, loads_a_full_file) {
+    auto c = load_config(write_file("full", R"(
+[event]
+name = "Committee on Fisheries"
+[server]
+listen = "127.0.0.1:9000"
+io_threads = 2
+[audio]
+bitrate = 24000
+listener_queue_ms = 300
+[limits]
+max_connections = 100
+stall_timeout_ms = 2000
+[[channels]]
+id = "floor"
+label = "Floor"
+[[channels]]
+id = "de"
+language = "de"
+label = "Deutsch"
+)"));
+    EXPECT_EQ(c.event_name, "Committee on Fisheries");
+    EXPECT_EQ(c.listen_address, "127.0.0.1");
+    EXPECT_EQ(c.listen_port, 9000);
+    EXPECT_EQ(c.io_threads, 2);
+    EXPECT_EQ(c.bitrate, 24000);
+    EXPECT_EQ(c.limits.listener_queue_ms, 300);
+    EXPECT_EQ(c.limits.max_connections, 100u);
+    ASSERT_EQ(c.channels.size(), 2u);
+    EXPECT_EQ(c.channels[0].language, "floor");
+    EXPECT_EQ(c.channels[1].label, "Deutsch");
+}
+
+struct broken_case {
+    const char* name;
+    const char* text;
+    const char* expect;  // in the message, besides the file name
+};
+
+TEST(config, a_broken_file_names_the_file_line_and_problem) {
+    const broken_case cases[] = {
+        {"syntax", "[event]\nname = \"unterminated\n[[channels]]\nid = \"en\"\n", " 2 | name"},
+        {"type", "[event]\nname = 42\n[[channels]]\nid = \"en\"\n", "2"},
+        {"unknown_key", "[event]\nnmae = \"x\"\n[[channels]]\nid = \"en\"\n", "unknown key \"nmae\""},
+        {"no_channels", "[event]\nname = \"x\"\n", "no [[channels]]"},
+        {"missing_id", "[[channels]]\nlabel = \"English\"\n", "channel without an id"},
+        {"bad_id", "[[channels]]\nid = \"En glish\"\n", "not valid"},
+        {"duplicate", "[[channels]]\nid = \"en\"\n[[channels]]\nid = \"en\"\n", "appears twice"},
+        {"listen", "[server]\nlisten = \"localhost\"\n[[channels]]\nid = \"en\"\n", "HOST:PORT"},
+        {"limit", "[audio]\nlistener_queue_ms = 5\n[[channels]]\nid = \"en\"\n", "listener_queue_ms"},
+    };
+    for (const auto& c : cases) {
+        auto message = load_error(c.name, c.text);
+        EXPECT_NE(message.find(c.expect), std::string::npos) << c.name << ":\n" << message;
+        EXPECT_NE(message.find(std::string("tolk_config_test_") + c.name), std::string::npos)
+            << c.name << " does not name the file:\n" << message;
+    }
+    EXPECT_NE(load_error("missing", "").find(""), std::string::npos);
+}
+
+TEST(config, listen_addresses) {
+    server_config c;
+    parse_listen("127.0.0.1:0", c);
+    EXPECT_EQ(c.listen_port, 0);
+    parse_listen("[::1]:8443", c);
+    EXPECT_EQ(c.listen_address, "::1");
+    EXPECT_EQ(c.listen_port, 8443);
+    EXPECT_THROW(parse_listen("host:99999", c), config_error);
+    EXPECT_THROW(parse_listen("host:80x", c), config_error);
+}
+
+TEST(query, reads_parameters_and_lists) {
+    EXPECT_EQ(target_path("/ws/booth?channel=fr"), "/ws/booth");
+    EXPECT_EQ(query_param("/ws/booth?channel=fr", "channel"), "fr");
+    EXPECT_EQ(query_param("/ws/listen?a=1&channels=en%2Cfr", "channels"), "en,fr");
+    EXPECT_EQ(query_param("/ws/listen?a=1", "channels"), std::nullopt);
+    EXPECT_EQ(query_param("/x?bad=%zz", "bad"), "%zz");
+    EXPECT_EQ(split_list("en,,fr,"), (std::vector<std::string>{"en", "fr"}));
+}
+
+}  // namespace
+}  // namespace tolk::server
