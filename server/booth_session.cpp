@@ -6,7 +6,7 @@
 
 namespace tolk::server {
 
-booth_session::booth_session(boost::beast::tcp_stream&& stream, http_request request,
+booth_session::booth_session(any_stream&& stream, http_request request,
                              connection_slot slot, server_context& ctx)
     : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "booth", 0) {}
 

@@ -13,7 +13,7 @@ namespace tolk::server {
 
 class booth_session final : public ws_session {
 public:
-    booth_session(boost::beast::tcp_stream&& stream, http_request request, connection_slot slot,
+    booth_session(any_stream&& stream, http_request request, connection_slot slot,
                   server_context& ctx);
 
 private:

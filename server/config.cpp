@@ -110,7 +110,7 @@ server_config load_config(const std::filesystem::path& file) {
         }
         if (root.contains("server")) {
             const auto& server = root.at("server");
-            check_known_keys(server, {"listen", "io_threads"});
+            check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url"});
             if (server.contains("listen")) {
                 try {
                     parse_listen(toml::get<std::string>(server.at("listen")), c);
@@ -119,6 +119,10 @@ server_config load_config(const std::filesystem::path& file) {
                 }
             }
             c.io_threads = get_or<int>(server, "io_threads", c.io_threads);
+            c.tls_cert = get_or<std::string>(server, "tls_cert", c.tls_cert);
+            c.tls_key = get_or<std::string>(server, "tls_key", c.tls_key);
+            c.web_root = get_or<std::string>(server, "web_root", c.web_root);
+            c.public_url = get_or<std::string>(server, "public_url", c.public_url);
         }
         if (root.contains("audio")) {
             const auto& audio = root.at("audio");
@@ -190,6 +194,8 @@ void validate(const server_config& c) {
         throw config_error("listener_send_buffer must be 0 (OS default) or a size in bytes");
     if (c.io_threads < 0 || c.io_threads > 256)
         throw config_error("io_threads must be within 0..256");
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        throw config_error("tls_cert and tls_key go together: give both or neither");
     if (c.bitrate < 6000 || c.bitrate > 510'000)
         throw config_error("bitrate must be within 6000..510000");
 }

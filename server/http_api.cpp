@@ -1,6 +1,8 @@
 #include "server/http_api.hpp"
 
+#include "server/join_sheet.hpp"
 #include "server/query.hpp"
+#include "server/web_assets.hpp"
 
 #include <boost/beast/version.hpp>
 #include <nlohmann/json.hpp>
@@ -74,7 +76,17 @@ std::string channel_gauges(server_context& ctx) {
     return out;
 }
 
-std::string root_page(server_context& ctx, const http_request& req) {
+http_response static_file(const http_request& req, const web_asset& asset) {
+    const bool gzip_ok = asset.gzip && req[http::field::accept_encoding].find("gzip") != std::string::npos;
+    auto res = make(req, http::status::ok, asset.content_type, gzip_ok ? *asset.gzip : asset.body);
+    if (gzip_ok)
+        res.set(http::field::content_encoding, "gzip");
+    res.set(http::field::vary, "Accept-Encoding");
+    res.set(http::field::cache_control, asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    return res;
+}
+
+std::string status_page(server_context& ctx, const http_request& req, bool secure) {
     const auto list = ctx.bus.channels();
     const std::string host{req[http::field::host].empty() ? "HOST:PORT" : req[http::field::host]};
     std::string rows;
@@ -90,8 +102,10 @@ std::string root_page(server_context& ctx, const http_request& req) {
            "background:#111;color:#eee}code{color:#9cf}.on{color:#6f6}.off{color:#aaa}</style>"
            "</head><body><h1>" + escape_html(list.event) + "</h1><h2>Channels</h2><ul>\n" + rows +
            "</ul><h2>How to listen</h2><p>From a terminal with tolk installed:</p>"
-           "<pre>tolk-listen --server ws://" + escape_html(host) +
+           "<pre>tolk-listen --server " + std::string(secure ? "wss://" : "ws://") + escape_html(host) +
            " --channel en --output en.wav</pre>"
+           "<p>Phones: open <a href=/>" + escape_html(ctx.public_url) + "</a> or scan a code on the "
+           "<a href=/join>join sheet</a>.</p>"
            "<p>Machine-readable: <a href=/api/channels>/api/channels</a> · "
            "<a href=/metrics>/metrics</a> · <a href=/healthz>/healthz</a></p></body></html>\n";
 }
@@ -102,7 +116,7 @@ http_response error_response(const http_request& req, http::status status, std::
     return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
 }
 
-http_response handle_http(const http_request& req, server_context& ctx) {
+http_response handle_http(const http_request& req, server_context& ctx, bool secure) {
     ++ctx.counters.http_requests;
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
         auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
@@ -110,6 +124,12 @@ http_response handle_http(const http_request& req, server_context& ctx) {
         return res;
     }
     const auto path = target_path(req.target());
+    if (path == "/join") {
+        const auto base = query_param(req.target(), "base").value_or(ctx.public_url);
+        return make(req, http::status::ok, "text/html; charset=utf-8", join_page(ctx.bus.channels(), base));
+    }
+    if (path == "/status")
+        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, secure));
     if (path == "/api/channels")
         return make(req, http::status::ok, "application/json", channels_json(ctx).dump());
     if (path == "/healthz") {
@@ -123,8 +143,12 @@ http_response handle_http(const http_request& req, server_context& ctx) {
     if (path == "/metrics")
         return make(req, http::status::ok, "text/plain; version=0.0.4",
                     ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx));
-    if (path == "/" || path == "/index.html")
-        return make(req, http::status::ok, "text/html; charset=utf-8", root_page(ctx, req));
+    if (ctx.web) {
+        if (const web_asset* asset = ctx.web->find(path))
+            return static_file(req, *asset);
+    }
+    if (path == "/" || path == "/index.html")  // no phone app built: the status page
+        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, secure));
     return error_response(req, http::status::not_found,
                           "not found: " + std::string(path.substr(0, 100)));
 }

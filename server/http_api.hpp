@@ -12,7 +12,8 @@ namespace tolk::server {
 
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
-http_response handle_http(const http_request& request, server_context& ctx);
+// `secure`: the request came over TLS (the status page says how to listen accordingly).
+http_response handle_http(const http_request& request, server_context& ctx, bool secure);
 
 // A plain error answer, e.g. 503 "server is full".
 http_response error_response(const http_request& request, boost::beast::http::status status,

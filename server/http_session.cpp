@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 namespace tolk::server {
@@ -23,14 +24,18 @@ namespace websocket = beast::websocket;
 constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 http_session::http_session(asio::ip::tcp::socket&& socket, server_context& ctx)
-    : stream_(std::move(socket)),
+    : stream_(std::in_place_index<0>, std::move(socket)),
       ctx_(ctx),
       slot_(ctx.connections),
       over_limit_(static_cast<std::size_t>(ctx.connections.open()) >
                   ctx.config.limits.max_connections) {}
 
+beast::tcp_stream& http_session::tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream_);
+}
+
 void http_session::start() {
-    asio::co_spawn(stream_.get_executor(), [self = shared_from_this()] { return self->run(); },
+    asio::co_spawn(tcp().get_executor(), [self = shared_from_this()] { return self->run(); },
                    [](std::exception_ptr e) {
                        if (!e)
                            return;
@@ -42,24 +47,58 @@ void http_session::start() {
                    });
 }
 
+asio::awaitable<bool> http_session::start_tls_if_asked() {
+    if (!ctx_.tls)
+        co_return true;
+    tcp().expires_after(std::chrono::seconds(10));
+    auto [ec, is_tls] = co_await beast::async_detect_ssl(tcp(), buffer_, as_tuple);
+    if (ec)
+        co_return false;
+    if (!is_tls)
+        co_return true;
+    beast::tcp_stream plain(std::move(std::get<0>(stream_)));
+    auto& tls = stream_.emplace<1>(std::move(plain), *ctx_.tls);
+    auto [hec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer_.data(), as_tuple);
+    if (hec) {
+        log("http")->debug("TLS handshake failed: {}", hec.message());
+        co_return false;
+    }
+    buffer_.consume(used);
+    co_return true;
+}
+
+asio::awaitable<void> http_session::refuse_websocket(const http_request& req) {
+    // Accept, then close with a reason the client can show.
+    ws_stream ws(std::move(stream_));
+    ws.configure(4096, std::chrono::seconds(5), std::chrono::seconds(5));
+    auto [ec] = co_await ws.accept(req);
+    if (!ec)
+        co_await ws.close(websocket::close_reason(websocket::close_code::policy_error,
+                                                  "server is full: too many connections"));
+}
+
 asio::awaitable<void> http_session::run() {
     if (over_limit_)
         ++ctx_.counters.connections_refused;
+    if (!co_await start_tls_if_asked())
+        co_return;
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(8 * 1024);
         parser.body_limit(8 * 1024);
-        stream_.expires_after(std::chrono::seconds(30));
-        auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, as_tuple);
+        tcp().expires_after(std::chrono::seconds(30));
+        auto [ec, n] = co_await std::visit(
+            [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
         if (ec) {
             if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
-                ec != asio::error::connection_reset && ec != asio::error::eof) {
+                ec != asio::error::connection_reset && ec != asio::error::eof &&
+                ec != asio::ssl::error::stream_truncated) {
                 ++ctx_.counters.http_bad_requests;
                 log("http")->debug("bad request: {}", ec.message());
                 auto res = error_response(http_request{}, http::status::bad_request,
                                           "bad request: " + ec.message());
                 res.keep_alive(false);
-                co_await http::async_write(stream_, res, as_tuple);
+                co_await std::visit([&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
             }
             break;
         }
@@ -68,13 +107,7 @@ asio::awaitable<void> http_session::run() {
 
         if (websocket::is_upgrade(req)) {
             if (over_limit_) {
-                // Accept, then close with a reason the client can show.
-                websocket::stream<beast::tcp_stream> ws(std::move(stream_));
-                auto [aec] = co_await ws.async_accept(req, as_tuple);
-                if (!aec)
-                    co_await ws.async_close(
-                        websocket::close_reason(websocket::close_code::policy_error,
-                                                "server is full: too many connections"), as_tuple);
+                co_await refuse_websocket(req);
                 co_return;
             }
             if (path == "/ws/booth") {
@@ -92,16 +125,17 @@ asio::awaitable<void> http_session::run() {
         http_response res = over_limit_
                                 ? error_response(req, http::status::service_unavailable,
                                                  "server is full: too many connections")
-                                : handle_http(req, ctx_);
+                                : handle_http(req, ctx_, stream_.index() == 1);
         if (over_limit_)
             res.keep_alive(false);
         const bool keep_alive = res.keep_alive();
-        auto [wec, wn] = co_await http::async_write(stream_, res, as_tuple);
+        auto [wec, wn] = co_await std::visit(
+            [&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
         if (wec || !keep_alive)
             break;
     }
     beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 }  // namespace tolk::server

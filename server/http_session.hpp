@@ -1,13 +1,14 @@
 #pragma once
-// One accepted TCP connection until it becomes a WebSocket: reads HTTP requests (keep-alive),
-// answers them with http_api, or hands the stream to a booth or listener session.
+// One accepted TCP connection until it becomes a WebSocket: detects TLS (when configured,
+// plain HTTP keeps working on the same port), reads HTTP requests (keep-alive), answers
+// them with http_api, or hands the stream to a booth or listener session.
 // Owns itself (shared_from_this); runs on the connection's strand.
 
 #include "server/server_context.hpp"
+#include "server/ws_stream.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <memory>
 
@@ -20,8 +21,11 @@ public:
 
 private:
     boost::asio::awaitable<void> run();
+    boost::asio::awaitable<bool> start_tls_if_asked();
+    boost::asio::awaitable<void> refuse_websocket(const http_request& req);
+    boost::beast::tcp_stream& tcp();
 
-    boost::beast::tcp_stream stream_;
+    any_stream stream_;
     boost::beast::flat_buffer buffer_;
     server_context& ctx_;
     connection_slot slot_;

@@ -4,7 +4,7 @@
 
 namespace tolk::server {
 
-listener_session::listener_session(boost::beast::tcp_stream&& stream, http_request request,
+listener_session::listener_session(any_stream&& stream, http_request request,
                                    connection_slot slot, server_context& ctx)
     : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener",
                  ctx.bus.channel_count()) {}

@@ -16,7 +16,7 @@ namespace tolk::server {
 
 class listener_session final : public ws_session, public listener_link {
 public:
-    listener_session(boost::beast::tcp_stream&& stream, http_request request, connection_slot slot,
+    listener_session(any_stream&& stream, http_request request, connection_slot slot,
                      server_context& ctx);
 
     void deliver(const frame_ref& frame) override { queue_audio(frame); }

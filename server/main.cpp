@@ -1,32 +1,65 @@
-// tolk-server [--config FILE] [--listen HOST:PORT] [--io-threads N]
+// tolk-server [--config FILE] [--listen HOST:PORT] [--io-threads N] [--tls-cert F --tls-key F]
+//             [--web-root DIR] [--public-url URL] [--qr-sheet FILE.svg] [--make-cert]
 // Parses options, builds the server, installs the signal handler, runs the io_context.
 
 #include "server/config.hpp"
+#include "server/join_sheet.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
+#include "server/tls.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
+
+namespace {
+
+// --make-cert: a self-signed certificate for this machine's LAN addresses, then exit.
+int make_cert(const std::string& cert, const std::string& key) {
+    auto names = tolk::server::lan_addresses();
+    names.insert(names.end(), {"127.0.0.1", "localhost"});
+    tolk::server::make_self_signed(cert, key, names);
+    std::cout << "wrote " << cert << " and " << key << " for";
+    for (const auto& n : names)
+        std::cout << " " << n;
+    std::cout << "\nstart with: tolk-server --tls-cert " << cert << " --tls-key " << key << "\n";
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     namespace asio = boost::asio;
     using namespace tolk::server;
 
     CLI::App app{"tolk-server: live interpretation channels over WebSocket"};
-    std::string config_file, listen;
-    int io_threads = -1;
+    std::string config_file, listen, tls_cert, tls_key, web_root, public_url, qr_sheet;
     std::string log_level = "info";
+    int io_threads = -1;
+    bool want_cert = false;
     app.add_option("--config", config_file, "event configuration (TOML); default: built-in demo event")
         ->check(CLI::ExistingFile);
     app.add_option("--listen", listen, "HOST:PORT to listen on (default 0.0.0.0:8080; port 0: any)");
     app.add_option("--io-threads", io_threads, "I/O threads (default: one per core)");
+    app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS/WSS (plain HTTP too)");
+    app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+    app.add_flag("--make-cert", want_cert,
+                 "write a self-signed certificate for this machine's LAN addresses to --tls-cert/--tls-key "
+                 "(default tolk-cert.pem/tolk-key.pem) and exit");
+    app.add_option("--web-root", web_root, "the built phone app (default: ../web next to this program)");
+    app.add_option("--public-url", public_url, "base URL phones open (default: first LAN address)");
+    app.add_option("--qr-sheet", qr_sheet, "write the join sheet (QR codes, HTML with SVG) to this file");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
     CLI11_PARSE(app, argc, argv);
     spdlog::set_level(spdlog::level::from_str(log_level));
+
+    if (want_cert)
+        return make_cert(tls_cert.empty() ? "tolk-cert.pem" : tls_cert,
+                         tls_key.empty() ? "tolk-key.pem" : tls_key);
 
     server_config config;
     try {
@@ -35,6 +68,16 @@ int main(int argc, char** argv) {
             parse_listen(listen, config);
         if (io_threads >= 0)
             config.io_threads = io_threads;
+        if (!tls_cert.empty() || !tls_key.empty()) {
+            config.tls_cert = tls_cert;
+            config.tls_key = tls_key;
+        }
+        if (!public_url.empty())
+            config.public_url = public_url;
+        if (!web_root.empty())
+            config.web_root = web_root;
+        else if (config.web_root.empty())
+            config.web_root = (std::filesystem::read_symlink("/proc/self/exe").parent_path() / ".." / "web").string();
         validate(config);
     } catch (const config_error& e) {
         std::cerr << "tolk-server: configuration error:\n" << e.what() << "\n";
@@ -44,16 +87,23 @@ int main(int argc, char** argv) {
                                               : std::max(1u, std::thread::hardware_concurrency());
 
     asio::io_context ioc(threads);
-    server srv(ioc, config);
+    std::unique_ptr<server> srv;
     asio::ip::tcp::endpoint bound;
     try {
-        bound = srv.start();
+        srv = std::make_unique<server>(ioc, config);
+        bound = srv->start();
+    } catch (const config_error& e) {
+        std::cerr << "tolk-server: configuration error:\n" << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "tolk-server: cannot listen on " << config.listen_address << ":"
                   << config.listen_port << ": " << e.what() << "\n";
         return 1;
     }
     std::cout << "listening on " << bound.address().to_string() << ":" << bound.port() << std::endl;
+    log("server")->info("phones open {} (join sheet: {}/join)", srv->public_url(), srv->public_url());
+    if (!qr_sheet.empty())
+        std::ofstream(qr_sheet) << join_page(srv->bus().channels(), srv->public_url());
 
     // SIGINT/SIGTERM: "going away" to everyone, then exit within a second.
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -62,7 +112,7 @@ int main(int argc, char** argv) {
         if (ec)
             return;
         log("server")->info("signal {}: shutting down", signal);
-        srv.stop();
+        srv->stop();
         deadline.expires_after(std::chrono::milliseconds(800));
         deadline.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
     });
@@ -73,7 +123,7 @@ int main(int argc, char** argv) {
     ioc.run();
     for (auto& t : pool)
         t.join();
-    if (srv.open_connections() > 0)
+    if (srv->open_connections() > 0)
         std::_Exit(0);  // the deadline cut off sessions still closing: nothing left to flush
     return 0;
 }

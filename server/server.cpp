@@ -1,7 +1,9 @@
 #include "server/server.hpp"
 
 #include "server/http_session.hpp"
+#include "server/join_sheet.hpp"
 #include "server/log.hpp"
+#include "server/tls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -24,6 +26,16 @@ server::server(asio::io_context& ioc, server_config config)
       ctx_{config_, hub_, metrics_, sessions_, connections_},
       acceptor_(asio::make_strand(ioc)) {
     validate(config_);
+    if (!config_.tls_cert.empty()) {
+        tls_ = make_tls_context(config_.tls_cert, config_.tls_key);
+        ctx_.tls = tls_.get();
+    }
+    if (!config_.web_root.empty()) {
+        web_ = web_assets(config_.web_root);
+        if (web_.empty())
+            log("server")->warn("no phone app in {}: serving the status page at /", config_.web_root);
+    }
+    ctx_.web = &web_;
 }
 
 server::~server() = default;
@@ -45,6 +57,8 @@ tcp::endpoint server::start() {
         }
     });
     const auto bound = acceptor_.local_endpoint();
+    ctx_.public_url = config_.public_url.empty() ? default_public_url(tls_ != nullptr, bound.port())
+                                                 : config_.public_url;
     log("server")->info("event \"{}\" with {} channels, listening on {}:{}", config_.event_name,
                         config_.channels.size(), bound.address().to_string(), bound.port());
     return bound;

@@ -10,6 +10,9 @@
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
 #include "server/session_registry.hpp"
+#include "server/web_assets.hpp"
+
+#include <boost/asio/ssl/context.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,11 +25,14 @@ public:
     server(boost::asio::io_context& ioc, server_config config);
     ~server();
 
+    // Loads TLS material and the phone app (throws config_error on a bad certificate).
     // Binds config.listen_address:listen_port (port 0: any free port). Throws on failure.
     boost::asio::ip::tcp::endpoint start();
     void stop();
 
     const server_config& config() const { return config_; }
+    // The base URL phones should open (config.public_url or the first LAN address).
+    const std::string& public_url() const { return ctx_.public_url; }
     event_bus& bus() { return hub_; }
     const metrics& counters() const { return metrics_; }
     std::int64_t open_connections() const { return connections_.open(); }
@@ -41,6 +47,8 @@ private:
     metrics metrics_;
     session_registry sessions_;
     connection_tracker connections_;
+    std::unique_ptr<boost::asio::ssl::context> tls_;
+    web_assets web_;
     local_hub hub_;
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;

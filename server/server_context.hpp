@@ -13,7 +13,13 @@
 #include <cstdint>
 #include <utility>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace tolk::server {
+
+class web_assets;
 
 // Open TCP connections: counted by connection_slot, waited for at shutdown. Thread-safe.
 class connection_tracker {
@@ -52,6 +58,9 @@ struct server_context {
     metrics& counters;
     session_registry& sessions;
     connection_tracker& connections;
+    boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP only
+    const web_assets* web = nullptr;          // the phone app (may be empty)
+    std::string public_url;                   // base of the links on /join
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/version.hpp>
 
 namespace tolk::server {
 
@@ -19,7 +18,7 @@ namespace websocket = beast::websocket;
 using asio::use_awaitable;
 constexpr auto as_tuple = asio::as_tuple(use_awaitable);
 
-ws_session::ws_session(beast::tcp_stream&& stream, http_request request, connection_slot slot,
+ws_session::ws_session(any_stream&& stream, http_request request, connection_slot slot,
                        server_context& ctx, const char* kind, std::size_t audio_channels)
     : ctx_(ctx),
       log_(log(kind)),
@@ -51,19 +50,9 @@ void ws_session::start() {
 }
 
 asio::awaitable<void> ws_session::run() {
-    beast::get_lowest_layer(ws_).expires_never();
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.handshake_timeout = std::chrono::seconds(5);  // also bounds the close handshake
-    timeouts.idle_timeout = std::chrono::seconds(30);
-    timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-        res.set(beast::http::field::server, "tolk/" BOOST_BEAST_VERSION_STRING);
-    }));
-    ws_.read_message_max(ctx_.config.limits.max_message_bytes);
-    ws_.auto_fragment(false);
-
-    auto [ec] = co_await ws_.async_accept(request_, as_tuple);
+    ws_.configure(ctx_.config.limits.max_message_bytes, std::chrono::seconds(5),
+                  std::chrono::seconds(30));
+    auto [ec] = co_await ws_.accept(request_);
     if (ec) {
         log_->debug("session {}: handshake failed: {}", id_, ec.message());
         co_return;
@@ -80,7 +69,7 @@ asio::awaitable<void> ws_session::run() {
 asio::awaitable<void> ws_session::read_loop() {
     beast::flat_buffer buffer;
     while (!done_) {
-        auto [ec, n] = co_await ws_.async_read(buffer, as_tuple);
+        auto [ec, n] = co_await ws_.read(buffer);
         if (ec) {
             if (ec == websocket::error::message_too_big) {
                 ++ctx_.counters.messages_oversized;
@@ -120,9 +109,8 @@ asio::awaitable<void> ws_session::write_loop() {
             write_started_ = std::chrono::steady_clock::now();
             switch (e.what) {
             case outbox::entry::kind::audio: {
-                ws_.binary(true);
                 std::tie(ec, std::ignore) =
-                    co_await ws_.async_write(asio::buffer(e.frame.bytes.get(), e.frame.size), as_tuple);
+                    co_await ws_.write(asio::buffer(e.frame.bytes.get(), e.frame.size), false);
                 if (!ec)
                     ctx_.counters.frames_out.fetch_add(1, std::memory_order_relaxed);
                 break;
@@ -133,12 +121,11 @@ asio::awaitable<void> ws_session::write_loop() {
                     protocol::resync{ctx_.bus.channel_id(e.channel), e.dropped}));
                 [[fallthrough]];
             case outbox::entry::kind::text:
-                ws_.text(true);
-                std::tie(ec, std::ignore) = co_await ws_.async_write(asio::buffer(*e.text), as_tuple);
+                std::tie(ec, std::ignore) = co_await ws_.write(asio::buffer(*e.text), true);
                 break;
             case outbox::entry::kind::close:
-                std::tie(ec) = co_await ws_.async_close(
-                    websocket::close_reason(static_cast<websocket::close_code>(e.channel), *e.text), as_tuple);
+                std::tie(ec) = co_await ws_.close(
+                    websocket::close_reason(static_cast<websocket::close_code>(e.channel), *e.text));
                 writing_ = false;
                 co_return;  // the reader sees the peer's reply (or the timeout) and ends
             }
@@ -179,8 +166,8 @@ void ws_session::teardown() {
     wake_.cancel();
     watchdog_timer_.cancel();
     beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(ws_).close();
+    ws_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    ws_.tcp().close();
 }
 
 void ws_session::after_push(const outbox::push_result& r) {
@@ -196,7 +183,7 @@ void ws_session::set_send_buffer(int bytes) {
     if (bytes <= 0)
         return;
     boost::system::error_code ec;
-    beast::get_lowest_layer(ws_).socket().set_option(asio::socket_base::send_buffer_size(bytes), ec);
+    ws_.tcp().socket().set_option(asio::socket_base::send_buffer_size(bytes), ec);
 }
 
 void ws_session::wake() {

@@ -12,12 +12,10 @@
 #include "server/outbox.hpp"
 #include "server/server_context.hpp"
 
+#include "server/ws_stream.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <spdlog/logger.h>
 
 #include <atomic>
@@ -26,8 +24,6 @@
 #include <string>
 
 namespace tolk::server {
-
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
 
 // Application close codes (see protocol/PROTOCOL.md).
 namespace close_code {
@@ -43,7 +39,7 @@ inline constexpr std::uint16_t stalled = 4005;
 
 class ws_session : public closable, public std::enable_shared_from_this<ws_session> {
 public:
-    ws_session(boost::beast::tcp_stream&& stream, http_request request, connection_slot slot,
+    ws_session(any_stream&& stream, http_request request, connection_slot slot,
                server_context& ctx, const char* kind, std::size_t audio_channels);
     ~ws_session() override;
 
@@ -83,7 +79,7 @@ private:
     void wake();
     void teardown();
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    ws_stream ws_;
     http_request request_;
     connection_slot slot_;
     outbox outbox_;
