@@ -22,23 +22,23 @@ void delay_estimator::reset() {
     window_.clear();
     minima_.clear();
     target_ms_ = options_.min_delay_ms;
+    frames_ = 0;
     started_ = false;
 }
 
-double delay_estimator::base_us(std::int64_t capture_us, double drift_ppm) const {
-    // Offsets are stored de-sloped to the sender time origin; slope them back.
-    const double drift = -drift_ppm * 1e-6 * static_cast<double>(capture_us - origin_us_);
-    return minima_.empty() ? 0.0 : minima_.front() + drift;
+double delay_estimator::base_us() const {
+    return minima_.empty() ? 0.0 : minima_.front();
 }
 
-void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us, double drift_ppm) {
+void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us) {
     if (!started_) {
         started_ = true;
-        origin_us_ = capture_us;
         last_capture_us_ = capture_us;
     }
-    const double offset = static_cast<double>(arrival_us - capture_us) +
-                          drift_ppm * 1e-6 * static_cast<double>(capture_us - origin_us_);
+    // Raw offsets: over the base window clock drift moves them by well under a millisecond
+    // (0.6 ms at 300 ppm over 2 s).  De-sloping them with a drift estimate that changes over
+    // time would make the base jump whenever the estimate does.
+    const auto offset = static_cast<double>(arrival_us - capture_us);
     window_.push_back(offset);
     while (!minima_.empty() && minima_.back() > offset) {
         minima_.pop_back();
@@ -70,8 +70,12 @@ void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us, doub
     // Fast grow, slow shrink, bounded.
     const double elapsed_s = static_cast<double>(std::max<std::int64_t>(capture_us - last_capture_us_, 0)) / 1e6;
     last_capture_us_ = std::max(last_capture_us_, capture_us);
-    const double wanted = std::clamp(quantile_ms(), static_cast<double>(options_.min_delay_ms),
-                                     static_cast<double>(options_.max_delay_ms));
+    // Until the histogram holds a second of frames its quantile says little: start safe.
+    ++frames_;
+    const double floor_ms = frames_ < 1000 / options_.frame_ms ? options_.start_delay_ms : 0;
+    const double wanted =
+        std::clamp(std::max(quantile_ms(), floor_ms), static_cast<double>(options_.min_delay_ms),
+                   static_cast<double>(options_.max_delay_ms));
     target_ms_ = wanted >= target_ms_
                      ? wanted
                      : std::max(wanted, target_ms_ - options_.shrink_ms_per_s * elapsed_s);
@@ -79,9 +83,11 @@ void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us, doub
 
 double delay_estimator::quantile_ms() const {
     // The smallest delay d such that the share of (weighted) frames above d is <= 1 - quantile.
+    // The top bin holds frames at or beyond max_delay (an outage): no target can save them, so
+    // they do not pull the target up to max_delay for the whole memory of the histogram.
     const double allowed_late = (1 - options_.quantile) * total_;
     double above = 0;
-    for (std::size_t i = histogram_.size(); i-- > 0;) {
+    for (std::size_t i = histogram_.size() - 1; i-- > 0;) {
         above += histogram_[i];
         if (above > allowed_late) {
             return static_cast<double>(i + 1);  // bin i holds [i, i+1) ms

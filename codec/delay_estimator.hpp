@@ -1,10 +1,12 @@
 #pragma once
 // The target playout delay, from how late frames arrive relative to the sender's clock.
-// Each frame's offset (arrival - capture, with clock drift taken out) is compared with the
-// fastest frame of a recent window (the base): the difference is its relative delay.  Relative
-// delays go into a histogram that forgets exponentially; the target is the quantile that lets
-// the wanted share of frames arrive in time.  The target follows a rise at once (a stall) and
-// falls at a bounded rate, within [min_delay, max_delay].
+// Each frame's offset (arrival - capture) is compared with the fastest frame of a recent
+// window (the base; clock drift moves offsets by under a millisecond over it): the difference
+// is its relative delay.  Relative delays go into a histogram that forgets exponentially (a
+// long memory: stalls are rare, and the target should stay put between them); the target is
+// the quantile that lets the wanted share of frames arrive in time, ignoring frames beyond
+// max_delay (no target saves them).  It follows a rise at once and falls at a bounded rate,
+// within [min_delay, max_delay]; for the first second it is at least start_delay.
 // Pure arithmetic, simulated time; owned by one jitter buffer.
 
 #include <cstdint>
@@ -20,6 +22,7 @@ struct delay_estimator_options {
     int min_delay_ms = 0;
     int max_delay_ms = 300;
     double shrink_ms_per_s = 20;  // how fast the target may fall
+    double start_delay_ms = 20;   // the least target over the first second of frames
     int frame_ms = 20;
 };
 
@@ -27,12 +30,12 @@ class delay_estimator {
 public:
     explicit delay_estimator(const delay_estimator_options& options = {});
 
-    // A frame arrived.  `drift_ppm` (sender faster than us: positive) de-slopes the offsets.
-    void add(std::int64_t capture_us, std::int64_t arrival_us, double drift_ppm);
+    // A frame arrived.
+    void add(std::int64_t capture_us, std::int64_t arrival_us);
 
-    // Base offset (arrival - capture of the fastest recent frame, drift taken out) at sender
-    // time `capture_us`, in µs.  Meaningful once a frame was added.
-    double base_us(std::int64_t capture_us, double drift_ppm) const;
+    // Base offset: arrival - capture of the fastest frame of the base window, in µs.
+    // Meaningful once a frame was added.
+    double base_us() const;
     // The delay over the base that the wanted share of frames stays within, ms.
     double target_ms() const { return target_ms_; }
     bool empty() const { return window_.empty(); }
@@ -49,8 +52,8 @@ private:
     std::deque<double> window_;      // de-sloped offsets of the base window, oldest first
     std::deque<double> minima_;      // monotonic queue over window_
     double target_ms_ = 0;
+    std::int64_t frames_ = 0;        // added since the reset
     std::int64_t last_capture_us_ = 0;
-    std::int64_t origin_us_ = 0;
     bool started_ = false;
 };
 

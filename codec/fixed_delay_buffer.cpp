@@ -23,14 +23,20 @@ void fixed_delay_buffer::reset() {
     accounting_.end_concealment();
     anchored_ = false;
     playing_ = false;
+    ended_ = false;
 }
 
 void fixed_delay_buffer::push(const incoming_frame& frame) {
     if (frame.discontinuity) {
         reset();
     }
-    if (!anchored_) {
+    if (!anchored_ || (ended_ && store_.unwrap(frame.sequence) >= next_sequence_)) {
+        // The first frame, or the first of a new segment after the last one ended: a new
+        // schedule from here.
         anchored_ = true;
+        playing_ = false;
+        ended_ = false;
+        accounting_.end_concealment();
         start_us_ = frame.arrival_us + delay_us_;
         next_sequence_ = store_.unwrap(frame.sequence);
         next_capture_us_ = frame.capture_us;
@@ -51,15 +57,15 @@ void fixed_delay_buffer::produce_slot(std::int64_t play_us) {
         current_delay_ms_ = delay_s * 1000;
     }
     accounting_.produced(samples, slot.concealed);
+    ended_ = slot.end_of_segment;
     next_capture_us_ += static_cast<std::int64_t>(static_cast<double>(samples) * us_per_sample);
     ++next_sequence_;
 }
 
 playout_info fixed_delay_buffer::pull(std::span<float> out, std::int64_t now_us) {
-    if (!anchored_ || now_us < start_us_) {
-        std::fill(out.begin(), out.end(), 0.0f);
-        pcm_.clear();
-        return {};
+    if (!anchored_ || ended_ || now_us < start_us_) {
+        // Silence before the schedule starts; after a segment ended, its tail first.
+        return accounting_.play(pcm_, out);
     }
     if (!playing_) {
         // The first pull may come late: skip the slots whose time has passed.
@@ -70,7 +76,7 @@ playout_info fixed_delay_buffer::pull(std::span<float> out, std::int64_t now_us)
         next_capture_us_ += behind * frame_us;
         store_.drop_before(next_sequence_);
     }
-    while (pcm_.size() < out.size()) {
+    while (pcm_.size() < out.size() && !ended_) {
         const auto ahead = static_cast<double>(pcm_.size()) * us_per_sample;
         produce_slot(now_us + static_cast<std::int64_t>(ahead));
     }

@@ -2,8 +2,9 @@
 // The baseline playout buffer: a constant playout delay.  The first frame after a reset plays
 // `delay_ms` after it arrived and every later frame keeps that schedule (one frame duration
 // per slot).  A frame missing when its slot is due is concealed (Opus FEC or PLC); when it
-// arrives later it is discarded as late.  A discontinuity flag starts over.  No adaptation
-// and no drift correction: the delay wanders with clock drift.
+// arrives later it is discarded as late.  A discontinuity flag starts over; after the last
+// frame of a segment (end_of_segment) it plays silence until a later frame starts a new
+// schedule.  No adaptation and no drift correction: the delay wanders with clock drift.
 // Not thread-safe: one owner calls push() and pull().
 
 #include "codec/frame_store.hpp"
@@ -36,6 +37,7 @@ private:
     playout_accounting accounting_;
     bool anchored_ = false;
     bool playing_ = false;
+    bool ended_ = false;              // the last frame of a segment was decoded: silence follows
     std::int64_t start_us_ = 0;       // receiver time the first frame starts playing
     std::int64_t next_sequence_ = 0;  // the next slot to decode or conceal
     std::int64_t next_capture_us_ = 0;

@@ -32,6 +32,7 @@ frame_store::insert_result frame_store::insert(const incoming_frame& frame,
         --stats.frames_missing;  // a gap filled by a frame that arrived out of order
     }
     frames_.emplace(sequence, stored_frame{sequence, frame.capture_us, frame.arrival_us,
+                                           frame.end_of_segment,
                                            {frame.opus.begin(), frame.opus.end()}});
     return insert_result::stored;
 }

@@ -15,6 +15,7 @@ struct stored_frame {
     std::int64_t sequence = 0;     // unwrapped
     std::int64_t capture_us = 0;   // sender clock
     std::int64_t arrival_us = 0;   // receiver clock
+    bool end_of_segment = false;
     std::vector<std::uint8_t> opus;
 };
 

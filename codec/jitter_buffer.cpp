@@ -37,6 +37,7 @@ void jitter_buffer::reset() {
     drift_.reset();
     accounting_.end_concealment();
     started_ = false;
+    ended_ = false;
     drift_debt_ = 0;
 }
 
@@ -44,22 +45,26 @@ void jitter_buffer::push(const incoming_frame& frame) {
     if (frame.discontinuity) {
         reset();
     }
-    if (!started_) {
+    if (!started_ || (ended_ && store_.unwrap(frame.sequence) >= next_sequence_)) {
+        // The first frame, or the first of a new segment after the last one ended: play from
+        // here (the sequence numbers in between were never sent).
         started_ = true;
+        ended_ = false;
         next_sequence_ = store_.unwrap(frame.sequence);
         next_capture_us_ = frame.capture_us;
+        store_.drop_before(next_sequence_);
+        accounting_.end_concealment();
     }
     // Late frames count too: they show the target was too low.
     if (store_.insert(frame, next_sequence_, accounting_.stats()) !=
         frame_store::insert_result::duplicate) {
         drift_.add(frame.capture_us, frame.arrival_us);
-        delays_.add(frame.capture_us, frame.arrival_us, options_.drift_correction ? drift_.ppm() : 0);
+        delays_.add(frame.capture_us, frame.arrival_us);
     }
 }
 
 double jitter_buffer::slack_ms(std::int64_t now_us, std::int64_t capture_us) const {
-    const double ppm = options_.drift_correction ? drift_.ppm() : 0;
-    return (static_cast<double>(now_us - capture_us) - delays_.base_us(capture_us, ppm)) / 1000;
+    return (static_cast<double>(now_us - capture_us) - delays_.base_us()) / 1000;
 }
 
 void jitter_buffer::queue(const slot_decoder::result& slot, std::int64_t capture_us) {
@@ -82,12 +87,18 @@ void jitter_buffer::produce(std::int64_t now_us) {
             accounting_.emitted(static_cast<std::int64_t>(slot.pcm.size()),
                                 static_cast<double>(play_us - slot.arrival_us) / 1e6);
         }
-        // The frame plays `ahead_ms` after this pull; the next frame must arrive before the
-        // pull that needs it, up to one block before it plays: that block is the margin.
+        // The frame plays `ahead_ms` after this pull, and a frame must have arrived by the pull
+        // that decodes it: its slack must cover the wanted quantile of relative delays.  Pulls
+        // come every block, so the slacks of later frames lie on the grid slack + k * block
+        // (time-scaling moves `ahead` within a block, and a frame to a pull earlier or later
+        // when `ahead` wraps).  The target is the lowest grid point at or above the quantile
+        // plus a small guard, played with nothing ahead: no whole block of margin is wasted.
+        const double wanted = delays_.target_ms() + options_.guard_ms;
         current_delay_ms_ = slack + ahead_ms;
-        target_delay_ms_ = delays_.target_ms() + block_ms_;
+        target_delay_ms_ = slack - block_ms_ * std::floor((slack - wanted) / block_ms_);
         time_scale(current_delay_ms_ - target_delay_ms_);
         queue(slot, slot.concealed ? next_capture_us_ : slot.capture_us);
+        ended_ = slot.end_of_segment;
         return;
     }
     const double slack = slack_ms(now_us, next_capture_us_);
@@ -122,7 +133,19 @@ void jitter_buffer::time_scale(double error_ms) {
     const double band = options_.hysteresis_ms * samples_per_ms;
     const bool control = error > band || error < 0;
     std::size_t removed = 0, inserted = 0;
-    if (error > band) {
+    if (error_ms > options_.fast_accelerate_ms) {
+        // Far above target (the burst after a stall): up to two periods per frame, past the
+        // budget, so the stall's delay is gone within about a second.
+        for (int pass = 0; pass < 2; ++pass) {
+            const double left = error - static_cast<double>(removed);
+            const std::size_t n =
+                scaler_.accelerate(frame_, static_cast<std::size_t>(std::max(left, 0.0)));
+            if (n == 0) {
+                break;
+            }
+            removed += n;
+        }
+    } else if (error > band) {
         removed = scaler_.accelerate(frame_, limit(error));
     } else if (error < 0) {
         inserted = scaler_.decelerate(frame_, limit(band - error));
@@ -140,7 +163,7 @@ void jitter_buffer::time_scale(double error_ms) {
         drift_debt_ += static_cast<double>(inserted) - static_cast<double>(removed);
     }
     if (!quiet) {
-        budget_ -= static_cast<double>(removed + inserted);
+        budget_ = std::max(budget_ - static_cast<double>(removed + inserted), 0.0);
     }
     auto& s = accounting_.stats();
     s.removed_samples_for_acceleration += removed;
@@ -153,9 +176,10 @@ playout_info jitter_buffer::pull(std::span<float> out, std::int64_t now_us) {
         return {};
     }
     block_ms_ = static_cast<double>(out.size()) / samples_per_ms;
-    while (pcm_.size() < out.size()) {
+    while (pcm_.size() < out.size() && !ended_) {
         produce(now_us);
     }
+    // After the last frame of a segment: its tail, then silence (not playing).
     return accounting_.play(pcm_, out);
 }
 

@@ -3,14 +3,17 @@
 //  - normal: decode the next frame;
 //  - accelerate / decelerate: decode, then remove or insert one pitch period (time_scaler) to
 //    move the actual delay toward the target (delay_estimator: a quantile of recent arrival
-//    delays relative to the sender's clock; grows at once, shrinks slowly, bounded);
+//    delays relative to the sender's clock; grows at once, shrinks slowly, bounded), two
+//    periods per frame when far above it (the burst after a stall);
 //  - conceal: Opus FEC or PLC for a frame the server dropped (a later one is already here);
 //  - wait: when nothing has arrived (a stall) play PLC without giving up the frame's slot, so
 //    no speech is lost, unless the delay would exceed max_delay: then the slot is given up and
 //    the frame, when it comes, is discarded as late.
 // Clock drift (drift_estimator) is corrected continuously by small time-scale steps.  A
-// discontinuity flag resets everything.  Plain C++: no threads, I/O or clocks (now_us is passed
-// in), so the same trace gives bit-identical output; fit for WebAssembly.
+// discontinuity flag resets everything.  After the last frame of a segment (end_of_segment) the
+// buffer plays silence, not concealment, until a later frame starts the next segment.
+// Plain C++: no threads, I/O or clocks (now_us is passed in), so the same trace gives
+// bit-identical output; fit for WebAssembly.
 // Not thread-safe: one owner calls push() and pull().
 
 #include "codec/delay_estimator.hpp"
@@ -32,11 +35,15 @@ struct jitter_buffer_options {
     int min_delay_ms = 0;
     int max_delay_ms = 300;      // latency never runs away beyond this
     double quantile = 0.97;      // share of frames that should arrive in time: the main knob
-    int history_ms = 4000;       // memory of the arrival-delay histogram
+    int history_ms = 120000;     // memory of the arrival-delay histogram (a stall is rare:
+                                 // remember many, so the target stays put between them)
     int base_window_ms = 2000;   // window for the fastest frame (the zero of relative delay)
     double shrink_ms_per_s = 20; // how fast the target may fall
+    double guard_ms = 2.5;       // least slack over the quantile when a frame is decoded
     double hysteresis_ms = 5;    // the delay may sit this far above target before acceleration
     double max_speedup = 0.25;   // share of voiced audio time-scaling may remove/insert on average
+    double fast_accelerate_ms = 40;  // further above target than this: remove up to two periods
+                                     // per frame, past max_speedup
     bool drift_correction = true;
 };
 
@@ -67,6 +74,7 @@ private:
     time_scaler scaler_;
     std::vector<float> frame_;       // the frame being time-scaled
     bool started_ = false;
+    bool ended_ = false;             // the last frame of a segment was decoded: silence follows
     std::int64_t next_sequence_ = 0;
     std::int64_t next_capture_us_ = 0;
     double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift

@@ -2,6 +2,8 @@
 
 #include "codec/audio_format.hpp"
 
+#include <algorithm>
+
 namespace tolk::codec {
 
 void playout_accounting::produced(std::int64_t samples, bool concealed) {
@@ -30,9 +32,10 @@ void playout_accounting::produced(std::int64_t samples, bool concealed) {
 
 playout_info playout_accounting::play(pcm_queue& pcm, std::span<float> out) {
     const auto head = pcm.front();
-    pcm.pop(out);
-    stats_.samples_played += out.size();
-    return {true, head.capture_us, head.known};
+    const std::size_t n = pcm.pop(out);
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), 0.0f);
+    stats_.samples_played += n;
+    return {n > 0, head.capture_us, head.known && n > 0};
 }
 
 void playout_accounting::emitted(std::int64_t samples, double delay_s) {

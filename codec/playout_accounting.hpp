@@ -18,8 +18,9 @@ public:
     void produced(std::int64_t samples, bool concealed);
     // A decoded frame of `samples` samples that waited `delay_s` between arrival and playout.
     void emitted(std::int64_t samples, double delay_s);
-    // Hands out.size() queued samples (the queue holds at least that many) to the output
-    // device, counts them as played and says where in the sender's time they start.
+    // Hands out.size() queued samples to the output device, counts them as played and says
+    // where in the sender's time they start.  A queue that runs short (the end of a segment)
+    // is followed by silence, which is not counted; an empty queue is not playing.
     playout_info play(pcm_queue& pcm, std::span<float> out);
     // Ends the current concealment run (a reset).
     void end_concealment() { run_ = 0; }

@@ -20,12 +20,14 @@ struct incoming_frame {
     std::int64_t capture_us = 0;  // booth capture time, sender's clock
     std::int64_t arrival_us = 0;  // time it reached us, receiver's clock (same clock as pull's now_us)
     bool discontinuity = false;   // a new source or reconnect: reset and start over
+    bool end_of_segment = false;  // the booth stops after this frame: silence (not concealment)
+                                  // follows it until a later frame starts the next segment
     std::span<const std::uint8_t> opus;  // valid only during push()
 };
 
 // What one pull() produced.
 struct playout_info {
-    bool playing = false;           // false while buffering (output is silence)
+    bool playing = false;           // false while buffering or after a segment ended (silence)
     std::int64_t capture_us = 0;    // sender-clock capture time of the first output sample
     bool capture_known = false;     // capture_us is meaningful (not concealment or silence)
 };
@@ -36,7 +38,8 @@ struct playout_stats {
     std::uint64_t frames_missing = 0;       // sequence gaps
     std::uint64_t frames_late = 0;          // arrived after their slot was concealed: discarded
     std::uint64_t frames_duplicate = 0;
-    std::uint64_t samples_played = 0;       // every sample pulled while playing
+    std::uint64_t samples_played = 0;       // every sample pulled while playing (not the silence
+                                            // before the start or after a segment's end)
     std::uint64_t concealed_samples = 0;
     std::uint64_t concealment_events = 0;
     std::uint64_t inserted_samples_for_deceleration = 0;

@@ -16,7 +16,8 @@ simulation_result simulate(playout_buffer& buffer, std::span<const simulated_fra
         }
         for (; next < frames.size() && frames[next].arrival_us <= now; ++next) {
             const simulated_frame& f = frames[next];
-            buffer.push({f.sequence, f.capture_us, f.arrival_us, f.discontinuity, f.opus});
+            buffer.push({f.sequence, f.capture_us, f.arrival_us, f.discontinuity, f.end_of_segment,
+                         f.opus});
         }
         const std::size_t at = result.output.size();
         result.output.resize(at + block);

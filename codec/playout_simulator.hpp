@@ -17,6 +17,7 @@ struct simulated_frame {
     std::int64_t capture_us = 0;  // sender clock
     std::int64_t arrival_us = 0;  // receiver clock
     bool discontinuity = false;
+    bool end_of_segment = false;
     std::vector<std::uint8_t> opus;
 };
 

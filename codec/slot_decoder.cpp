@@ -11,7 +11,7 @@ slot_decoder::result slot_decoder::next(frame_store& store, std::int64_t sequenc
         if (samples > 0) {
             frame_samples_ = samples;
             return {std::span<const float>(pcm_).first(static_cast<std::size_t>(samples)), false,
-                    frame.capture_us, frame.arrival_us};
+                    frame.capture_us, frame.arrival_us, frame.end_of_segment};
         }
     }
     const stored_frame* following = store.find(sequence + 1);

@@ -19,6 +19,7 @@ public:
         bool concealed = false;
         std::int64_t capture_us = 0;  // sender clock, for a decoded frame
         std::int64_t arrival_us = 0;  // receiver clock, for a decoded frame
+        bool end_of_segment = false;  // a decoded frame that ends its segment
     };
 
     slot_decoder();

@@ -59,7 +59,8 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
     std::vector<codec::simulated_frame> frames;
     for (std::size_t i = 0; i < by_seq.size(); ++i) {
         const auto& r = by_seq[i];
-        frames.push_back({r.seq, r.sent_us, r.arrived_us, false, packets[i % packets.size()]});
+        frames.push_back({.sequence = r.seq, .capture_us = r.sent_us, .arrival_us = r.arrived_us,
+                          .opus = packets[i % packets.size()]});
     }
     std::stable_sort(frames.begin(), frames.end(),
                      [](const auto& a, const auto& b) { return a.arrival_us < b.arrival_us; });

@@ -181,7 +181,8 @@ void listener::on_binary(std::span<const std::uint8_t> bytes, std::int64_t recei
         delivery_.record(receipt_us + connection_->clock().offset_us() - h.ingress_us);
     else
         ++frames_before_clock_;
-    playout_->push({h.sequence, h.capture_us, receipt_us, discontinuity, frame->opus});
+    playout_->push({h.sequence, h.capture_us, receipt_us, discontinuity,
+                    h.has(protocol::frame_flag::end_of_segment), frame->opus});
     restart_pending_ = false;
 }
 

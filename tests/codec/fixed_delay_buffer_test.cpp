@@ -73,5 +73,32 @@ TEST(fixed_delay_buffer, a_discontinuity_restarts_the_schedule) {
     EXPECT_NEAR(static_cast<double>(o.back()), 345'000, 10'000);
 }
 
+TEST(fixed_delay_buffer, plays_silence_not_concealment_after_the_end_of_a_segment) {
+    // 2 s of speech ending with end_of_segment, a 3 s pause, 2 s more that end the same way.
+    auto frames = frames_of(sine(440, 4.0), [](int i) {
+        return 5'000 + i * frame_us + (i >= 100 ? 3'000'000 : 0);
+    });
+    for (auto& f : frames) {
+        f.capture_us += f.sequence >= 100 ? 3'000'000 : 0;
+        f.end_of_segment = f.sequence == 99 || f.sequence == 199;
+    }
+    auto buffer = make_fixed_delay_buffer(40);
+    const auto r = simulate(*buffer, frames, {.start_us = 0, .end_us = 9'000'000});
+    EXPECT_EQ(r.stats.concealed_samples, 0u);
+    EXPECT_EQ(r.stats.interruptions, 0u);
+    EXPECT_EQ(r.stats.frames_late, 0u);
+    EXPECT_EQ(r.stats.samples_played, 4u * sample_rate);
+    for (const auto& b : r.blocks) {
+        if ((b.time_us >= 2'100'000 && b.time_us < 5'000'000) || b.time_us >= 7'100'000) {
+            EXPECT_FALSE(b.info.playing) << "at " << b.time_us << " us";
+        }
+    }
+    // Each segment keeps the 40 ms schedule from its own first frame.
+    const auto o = offsets(r);
+    ASSERT_FALSE(o.empty());
+    EXPECT_NEAR(static_cast<double>(o.front()), 45'000, 10'000);
+    EXPECT_NEAR(static_cast<double>(o.back()), 45'000, 10'000);
+}
+
 }  // namespace
 }  // namespace tolk::codec

@@ -44,6 +44,44 @@ TEST(jitter_buffer, steady_arrivals_converge_to_a_small_target) {
     EXPECT_LT(mean_buffer_delay_ms(r.stats), 15);
 }
 
+// A booth talks for 2 s and stops (end_of_segment on frame 99), then talks again from 5 s
+// (frames 100..199, the sender's clock having run on) and stops for good.
+std::vector<simulated_frame> two_segments() {
+    auto frames = frames_of(sine(440, 4.0), [](int i) {
+        return 5'000 + i * frame_us + jitter(i, 2'000) + (i >= 100 ? 3'000'000 : 0);
+    });
+    for (auto& f : frames) {
+        f.capture_us += f.sequence >= 100 ? 3'000'000 : 0;
+        f.end_of_segment = f.sequence == 99 || f.sequence == 199;
+    }
+    return frames;
+}
+
+TEST(jitter_buffer, plays_silence_not_concealment_after_the_end_of_a_segment) {
+    auto buffer = make_jitter_buffer();
+    const auto r = run(*buffer, two_segments(), 9'000'000);
+    EXPECT_EQ(r.stats.concealed_samples, 0u);
+    EXPECT_EQ(r.stats.interruptions, 0u);
+    EXPECT_EQ(r.stats.frames_late, 0u);
+    EXPECT_TRUE(capture_monotonic(r));
+    // Only the 4 s of speech count as played (give or take what time-scaling changed).
+    const auto scaled = static_cast<double>(r.stats.inserted_samples_for_deceleration) -
+                        static_cast<double>(r.stats.removed_samples_for_acceleration);
+    EXPECT_NEAR(static_cast<double>(r.stats.samples_played), 4.0 * sample_rate + scaled, 1.0);
+    std::int64_t second_segment_blocks = 0;
+    for (std::size_t k = 0; k < r.blocks.size(); ++k) {
+        const auto t = r.blocks[k].time_us;
+        const bool pause = (t >= 2'200'000 && t < 5'000'000) || t >= 7'200'000;
+        if (pause) {
+            EXPECT_FALSE(r.blocks[k].info.playing) << "at " << t << " us";
+            const auto block = std::span(r.output).subspan(k * 480, 480);
+            EXPECT_TRUE(std::all_of(block.begin(), block.end(), [](float v) { return v == 0.0f; }));
+        }
+        second_segment_blocks += r.blocks[k].info.capture_known && r.blocks[k].info.capture_us >= 5'000'000;
+    }
+    EXPECT_GT(second_segment_blocks, 190);  // the second segment played, not discarded as late
+}
+
 // Steady for 5 s, then frames 250..262 (260 ms) are held back and released with frame 263.
 std::vector<simulated_frame> stall_trace(double seconds) {
     return frames_of(sine(440, seconds), [](int i) {
