@@ -16,22 +16,6 @@
 #include <iostream>
 #include <thread>
 
-namespace {
-
-// --make-cert: a self-signed certificate for this machine's LAN addresses, then exit.
-int make_cert(const std::string& cert, const std::string& key) {
-    auto names = tolk::server::lan_addresses();
-    names.insert(names.end(), {"127.0.0.1", "localhost"});
-    tolk::server::make_self_signed(cert, key, names);
-    std::cout << "wrote " << cert << " and " << key << " for";
-    for (const auto& n : names)
-        std::cout << " " << n;
-    std::cout << "\nstart with: tolk-server --tls-cert " << cert << " --tls-key " << key << "\n";
-    return 0;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     namespace asio = boost::asio;
     using namespace tolk::server;
@@ -57,9 +41,13 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     spdlog::set_level(spdlog::level::from_str(log_level));
 
-    if (want_cert)
-        return make_cert(tls_cert.empty() ? "tolk-cert.pem" : tls_cert,
-                         tls_key.empty() ? "tolk-key.pem" : tls_key);
+    if (want_cert) {
+        const std::string cert = tls_cert.empty() ? "tolk-cert.pem" : tls_cert;
+        const std::string key = tls_key.empty() ? "tolk-key.pem" : tls_key;
+        std::cout << "wrote " << cert << " and " << key << " for " << make_lan_certificate(cert, key)
+                  << "\nstart with: tolk-server --tls-cert " << cert << " --tls-key " << key << "\n";
+        return 0;
+    }
 
     server_config config;
     try {

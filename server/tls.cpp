@@ -1,6 +1,7 @@
 #include "server/tls.hpp"
 
 #include "server/config.hpp"
+#include "server/join_sheet.hpp"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -87,6 +88,16 @@ void make_self_signed(const std::filesystem::path& cert_path, const std::filesys
     std::unique_ptr<FILE, file_closer> cf(std::fopen(cert_path.c_str(), "wb"));
     check(cf != nullptr, "opening the certificate file");
     check(PEM_write_X509(cf.get(), cert.get()) == 1, "writing the certificate");
+}
+
+std::string make_lan_certificate(const std::filesystem::path& cert, const std::filesystem::path& key) {
+    auto names = lan_addresses();
+    names.insert(names.end(), {"127.0.0.1", "localhost"});
+    make_self_signed(cert, key, names);
+    std::string covered;
+    for (const auto& n : names)
+        covered += (covered.empty() ? "" : " ") + n;
+    return covered;
 }
 
 }  // namespace tolk::server

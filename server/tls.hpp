@@ -21,4 +21,8 @@ std::unique_ptr<boost::asio::ssl::context> make_tls_context(const std::filesyste
 void make_self_signed(const std::filesystem::path& cert, const std::filesystem::path& key,
                       const std::vector<std::string>& names);
 
+// make_self_signed for this machine's LAN addresses, 127.0.0.1 and localhost; returns the
+// names it covers, space-separated.
+std::string make_lan_certificate(const std::filesystem::path& cert, const std::filesystem::path& key);
+
 }  // namespace tolk::server
