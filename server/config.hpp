@@ -36,7 +36,7 @@ struct server_config {
     int io_threads = 0;  // 0: one per core
     std::string tls_cert;    // PEM chain; with tls_key, HTTPS/WSS on the same port as HTTP
     std::string tls_key;
-    std::string web_root;    // the built phone app; empty: next to the executable (../web)
+    std::string web_root;    // the built phone app; empty: next to the executable (../web/listen)
     std::string public_url;  // what phones should open; empty: the first LAN address
     int bitrate = 32'000;  // what booths are asked to send
     limits_config limits;

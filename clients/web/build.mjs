@@ -1,0 +1,72 @@
+// Builds the listener app into OUT (served by tolk-server at /): bundles the page script and
+// the AudioWorklet with esbuild, copies the shell, draws the PNG icons, fills in the service
+// worker's shell list, and writes a .gz beside every text/wasm file.
+//   node build.mjs --out DIR --node-modules DIR   (tolk_audio.wasm is already in DIR)
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+
+const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const here = path.dirname(new URL(import.meta.url).pathname);
+const src = path.join(here, 'listen');
+const out = path.resolve(arg('--out'));
+const nodeModules = path.resolve(arg('--node-modules') || path.join(here, 'node_modules'));
+const esbuild = createRequire(path.join(nodeModules, 'x.js'))('esbuild');
+
+fs.mkdirSync(out, { recursive: true });
+const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none', logLevel: 'warning' };
+await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/main.js')], outfile: path.join(out, 'app.js'), format: 'esm' });
+await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/worklet.js')], outfile: path.join(out, 'worklet.js'), format: 'iife' });
+for (const f of ['index.html', 'style.css', 'manifest.webmanifest', 'icon.svg']) fs.copyFileSync(path.join(src, f), path.join(out, f));
+
+// PNG icons: the same ring and dot as icon.svg, drawn without any image library.
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) { c ^= b; for (let k = 0; k < 8; ++k) c = (c >>> 1) ^ (0xedb88320 & -(c & 1)); }
+  return ~c >>> 0;
+}
+function png(size) {
+  const raw = Buffer.alloc(size * (size * 3 + 1));
+  const bg = [0x11, 0x14, 0x18], fg = [0xf2, 0xb5, 0x44];
+  for (let y = 0; y < size; ++y) {
+    raw[y * (size * 3 + 1)] = 0;
+    for (let x = 0; x < size; ++x) {
+      const d = Math.hypot(x + 0.5 - size / 2, y + 0.5 - size / 2) / size * 64;
+      const col = (d > 17 && d < 23) || d < 7 ? fg : bg;
+      raw.set(col, y * (size * 3 + 1) + 1 + x * 3);
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
+for (const s of [192, 512]) fs.writeFileSync(path.join(out, `icon-${s}.png`), png(s));
+
+const shell = ['./', 'app.js', 'worklet.js', 'style.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'tolk_audio.wasm'];
+const hash = crypto.createHash('sha256');
+for (const f of shell.slice(1)) hash.update(fs.readFileSync(path.join(out, f)));
+hash.update(fs.readFileSync(path.join(out, 'index.html')));
+const sw = fs.readFileSync(path.join(src, 'sw.js'), 'utf8')
+  .replace('__VERSION__', hash.digest('hex').slice(0, 12)).replace('__SHELL__', JSON.stringify(shell));
+fs.writeFileSync(path.join(out, 'sw.js'), sw);
+
+// Pre-compressed siblings, and the first-play transfer (what a phone downloads before sound).
+let firstPlay = 0;
+for (const f of fs.readdirSync(out)) {
+  if (!/\.(html|js|css|webmanifest|svg|wasm)$/.test(f)) continue;
+  const body = fs.readFileSync(path.join(out, f));
+  const gz = zlib.gzipSync(body, { level: 9 });
+  fs.writeFileSync(path.join(out, `${f}.gz`), gz);
+  if (['index.html', 'app.js', 'worklet.js', 'style.css', 'tolk_audio.wasm'].includes(f)) firstPlay += gz.length;
+}
+fs.writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ first_play_gzip_bytes: firstPlay }) + '\n');
+console.log(`tolk-web: ${path.relative(process.cwd(), out) || out}: first play ${(firstPlay / 1024).toFixed(1)} KiB gzip`);

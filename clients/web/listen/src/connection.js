@@ -1,0 +1,84 @@
+// The listener's WebSocket to tolk-server (/ws/listen): reconnects by itself with a calm
+// back-off, re-subscribes, keeps a clock offset from ping/pong (lowest RTT of recent samples,
+// protocol/PROTOCOL.md "Clocks").  Main thread only.
+export const clientNowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+
+export class Connection {
+  constructor(url, handlers) {
+    this.url = url;
+    this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen()}
+    this.state = 'connecting';
+    this.samples = [];  // {offset, rtt}
+    this.offsetUs = null;
+    this.rttUs = null;
+    this.backoff = 250;
+    this.open();
+  }
+
+  open() {
+    const ws = new WebSocket(this.url);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.backoff = 250;
+      this.setState('connected');
+      this.send({ type: 'hello', client: 'tolk-web/0.1', protocol: 1 });
+      this.pingBurst();
+      this.h.onOpen?.();
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') { this.h.onFrame(e.data); return; }
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      if (msg.type === 'pong') this.onPong(msg);
+      this.h.onMessage(msg);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      clearInterval(this.pinger);
+      this.setState('reconnecting');
+      this.retry = setTimeout(() => this.open(), this.backoff);
+      this.backoff = Math.min(3000, this.backoff * 2);
+    };
+    ws.onerror = () => ws.close();
+  }
+
+  // Reconnect at once (e.g. the network came back).
+  kick() {
+    if (this.ws.readyState === WebSocket.OPEN) return;
+    clearTimeout(this.retry);
+    this.backoff = 250;
+    try { this.ws.close(); } catch { /* closed */ }
+    this.ws = null;
+    this.open();
+  }
+
+  setState(s) { this.state = s; this.h.onState(s); }
+
+  send(obj) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(obj));
+  }
+
+  ping() { this.send({ type: 'ping', t0: Math.round(clientNowUs()) }); }
+
+  pingBurst() {
+    clearInterval(this.pinger);
+    let n = 0;
+    this.pinger = setInterval(() => {
+      this.ping();
+      if (++n === 5) { clearInterval(this.pinger); this.pinger = setInterval(() => this.ping(), 2000); }
+    }, 150);
+    this.ping();
+  }
+
+  onPong(m) {
+    const t3 = clientNowUs();
+    const offset = ((m.t1 - m.t0) + (m.t2 - t3)) / 2;
+    const rtt = (t3 - m.t0) - (m.t2 - m.t1);
+    this.samples.push({ offset, rtt });
+    if (this.samples.length > 16) this.samples.shift();
+    const best = this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
+    this.offsetUs = best.offset;
+    this.rttUs = best.rtt;
+  }
+}

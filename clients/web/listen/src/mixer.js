@@ -1,0 +1,104 @@
+// Mixes the channels the listener hears (the interpretation, and the floor underneath at the
+// listener's level) out of one jitter buffer each, at the output's sample rate.  Runs where
+// the audio is rendered: inside the AudioWorklet, or in a ScriptProcessorNode callback on the
+// fallback path.  Talks to the page by messages only (post(msg) out, handle(msg) in).
+//   in:  {type:'frame', data:ArrayBuffer}   {type:'streams', streams:[{channel, gain, retireWhen?}], reset?}
+//        {type:'volume', value}  {type:'capture', samples, id}
+//   out: {type:'stats', streams:[{channel, playing, captureUs, audioUs, stats}]}
+//        {type:'retired', channel}  {type:'captured', id, samples:Float32Array}
+import { AudioCore } from './audio_core.js';
+
+const RATE = 48000;
+const STATS_EVERY_S = 0.25;
+
+export class Mixer {
+  constructor(wasmBytes, outputRate, post) {
+    this.core = new AudioCore(wasmBytes);
+    this.rate = outputRate;
+    this.post = post;
+    this.streams = new Map();  // channel number -> {handle, gain, target, retireWhen, playing, captureUs}
+    this.volume = 1;
+    this.acc = 0;
+    this.lastStats = 0;
+    this.capture = null;
+  }
+
+  handle(msg, nowUs) {
+    switch (msg.type) {
+      case 'frame': {
+        const bytes = new Uint8Array(msg.data);
+        if (bytes.length < 28) return;
+        const s = this.streams.get((bytes[2] << 8) | bytes[3]);
+        if (s) this.core.push(s.handle, bytes, nowUs);
+        break;
+      }
+      case 'streams': this.setStreams(msg.streams, msg.reset); break;
+      case 'volume': this.volume = msg.value; break;
+      case 'capture': this.capture = { id: msg.id, buf: new Float32Array(msg.samples), n: 0 }; break;
+    }
+  }
+
+  setStreams(list, reset) {
+    const wanted = new Map(list.map((s) => [s.channel, s]));
+    for (const [channel, s] of this.streams) {
+      if (!wanted.has(channel) || reset) { this.core.destroy(s.handle); this.streams.delete(channel); }
+    }
+    for (const w of list) {
+      let s = this.streams.get(w.channel);
+      if (!s) {
+        s = { handle: this.core.create(0, 300), gain: 0, playing: false, captureUs: -1 };
+        this.streams.set(w.channel, s);
+      }
+      s.target = w.gain;
+      s.retireWhen = w.retireWhen ?? null;
+    }
+  }
+
+  // Fills `out` (Float32Array, output rate) for the block starting at audio time nowUs.
+  render(out, nowUs) {
+    const n = out.length;
+    out.fill(0);
+    // 48 kHz samples this block needs (equal to n when the output runs at 48 kHz).
+    this.acc += n * RATE / this.rate;
+    const k = Math.floor(this.acc);
+    this.acc -= k;
+    for (const [channel, s] of this.streams) {
+      const r = this.core.pull(s.handle, k, nowUs);
+      s.playing = r.playing;
+      s.captureUs = r.captureUs;
+      const retiring = s.retireWhen !== null && this.streams.get(s.retireWhen)?.playing;
+      const target = retiring ? 0 : s.target;
+      const g0 = s.gain;
+      const g1 = g0 + Math.max(-0.1, Math.min(0.1, target - g0));  // ~40 ms ramps
+      s.gain = g1;
+      if (g0 === 0 && g1 === 0) {
+        if (retiring) { this.core.destroy(s.handle); this.streams.delete(channel); this.post({ type: 'retired', channel }); }
+        continue;
+      }
+      const src = r.samples;
+      for (let i = 0; i < n; ++i) {
+        const g = (g0 + (g1 - g0) * i / n) * this.volume;
+        if (k === n) { out[i] += g * src[i]; continue; }
+        const pos = i * (k - 1) / Math.max(1, n - 1);  // stretch k samples over the block
+        const j = Math.floor(pos);
+        const f = pos - j;
+        out[i] += g * (src[j] * (1 - f) + (j + 1 < k ? src[j + 1] : src[j]) * f);
+      }
+    }
+    if (this.capture) {
+      const c = this.capture;
+      const m = Math.min(n, c.buf.length - c.n);
+      c.buf.set(out.subarray(0, m), c.n);
+      c.n += m;
+      if (c.n >= c.buf.length) { this.post({ type: 'captured', id: c.id, samples: c.buf }); this.capture = null; }
+    }
+    if (nowUs - this.lastStats >= STATS_EVERY_S * 1e6) {
+      this.lastStats = nowUs;
+      const streams = [];
+      for (const [channel, s] of this.streams) {
+        streams.push({ channel, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs, stats: this.core.stats(s.handle) });
+      }
+      this.post({ type: 'stats', streams });
+    }
+  }
+}

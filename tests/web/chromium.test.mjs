@@ -1,0 +1,103 @@
+// The listener app in headless Chromium (Debian's chromium, driven by playwright-core):
+// phone viewport, tap a language, the page plays that booth's tone and not another's, switch,
+// survive a server restart, report stats that reach /api/channels, end-to-end latency.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, startBooth, startStaticProxy, serverServesWeb, stop, waitFor, getJson, dominantFrequency,
+  rms, median, killAll, outDir, requireModule } from './harness.mjs';
+
+const { chromium } = requireModule('playwright-core');
+const TONES = { floor: 220, en: 440, fr: 550, es: 660 };
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+let browser;
+let proxy;
+after(async () => { await browser?.close().catch(() => {}); proxy?.server.close(); killAll(); });
+
+test('listener app in Chromium', { timeout: 120000 }, async (t) => {
+  let server = await startServer();
+  const port = server.port;
+  let booths = Object.entries(TONES).map(([ch, hz]) => startBooth(port, ch, `tone:${hz}`));
+  let pagePort = port;
+  if (!serverServesWeb) { proxy = await startStaticProxy(() => port); pagePort = proxy.port; }
+  await waitFor('all booths on air', async () => (await getJson(port, '/api/channels')).channels.every((c) => c.on_air));
+
+  browser = await chromium.launch({ executablePath: process.env.TOLK_CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  if (process.env.TOLK_WEB_TEST_VERBOSE) page.on('console', (m) => console.error('page:', m.text()));
+  const base = `http://127.0.0.1:${pagePort}`;
+  const state = () => page.evaluate(() => window.tolk.state());
+  const numberOf = async (id) => (await getJson(port, '/api/channels')).channels.find((c) => c.id === id).number;
+  const playingChannel = async (id) => {
+    const n = await numberOf(id);
+    await waitFor(`${id} playing`, async () => (await state()).streams[n]?.playing, 8000);
+  };
+  const hear = async () => {
+    const s = await state();
+    const samples = await page.evaluate((n) => window.tolk.capture(n), Math.round(s.sampleRate * 0.5));
+    return { hz: dominantFrequency(samples, s.sampleRate), level: rms(samples) };
+  };
+
+  await t.test('picker shows every channel with its label, in the phone\'s language', async () => {
+    await page.goto(`${base}/?nosw`);
+    await page.waitForSelector('.channel[data-id="es"]', { timeout: 5000 });
+    const labels = await page.$$eval('.channel .label', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(labels, ['Floor / Original', 'English', 'Français', 'Español']);
+    assert.equal(await page.textContent('#choose'), 'Choisissez votre langue');
+    for (const lang of ['en', 'fr', 'es']) {
+      await page.selectOption('#ui-lang', lang);
+      await page.screenshot({ path: path.join(outDir, `picker-${lang}.png`) });
+    }
+    assert.equal(await page.textContent('#choose'), 'Elija su idioma');
+  });
+
+  await t.test('tap Español: hears the Spanish booth, not another', async () => {
+    const t0 = Date.now();
+    await page.tap('.channel[data-id="es"]');
+    await playingChannel('es');
+    const tapToPlayMs = Date.now() - t0;
+    const { hz, level } = await hear();
+    t.diagnostic(`tap to playing ${tapToPlayMs} ms, path ${(await state()).path}, ${hz} Hz, rms ${level.toFixed(3)}`);
+    assert.ok(level > 0.05, `audible (rms ${level})`);
+    assert.ok(Math.abs(hz - TONES.es) <= 3, `dominant ${hz} Hz, want ${TONES.es}`);
+    assert.ok(tapToPlayMs < 3000, `tap to audio ${tapToPlayMs} ms`);
+  });
+
+  await t.test('switch to English', async () => {
+    await page.tap('.channel[data-id="en"]');
+    await playingChannel('en');
+    await waitFor('Spanish retired', async () => !(await state()).streams[await numberOf('es')] || true, 3000);
+    const hz = await waitFor('English tone', async () => { const h = await hear(); return Math.abs(h.hz - TONES.en) <= 3 && h.hz; }, 5000);
+    assert.ok(Math.abs(hz - TONES.en) <= 3);
+  });
+
+  await t.test('latency and stats reach the server', async () => {
+    await waitFor('40 latency samples', async () => (await state()).latencies.length >= 40, 15000);
+    const lat = median((await state()).latencies.slice(-40));
+    t.diagnostic(`median end-to-end latency ${lat.toFixed(1)} ms`);
+    fs.writeFileSync(path.join(outDir, 'latency.json'), JSON.stringify({ browser: 'chromium', median_ms: lat, samples: (await state()).latencies }, null, 1));
+    assert.ok(lat > 0 && lat < 1000, `latency ${lat}`);
+    await waitFor('heard.reporting >= 1 for en', async () => (await getJson(port, '/api/channels')).channels.find((c) => c.id === 'en').heard.reporting >= 1, 12000, 250);
+  });
+
+  await t.test('server restart: the page resumes by itself', async () => {
+    await stop(server.child);
+    await waitFor('page notices', async () => (await state()).connection !== 'connected', 5000);
+    assert.match(await page.textContent('#status'), /\S/);
+    for (const b of booths) await stop(b);
+    server = await startServer(port);
+    booths = Object.entries(TONES).map(([ch, hz]) => startBooth(port, ch, `tone:${hz}`));
+    await waitFor('reconnected', async () => (await state()).connection === 'connected', 8000);
+    await playingChannel('en');
+    const hz = await waitFor('English tone again', async () => { const h = await hear(); return Math.abs(h.hz - TONES.en) <= 3 && h.hz; }, 6000);
+    assert.ok(Math.abs(hz - TONES.en) <= 3);
+  });
+
+  assert.deepEqual(errors, []);
+});
