@@ -129,8 +129,11 @@ void jitter_buffer::time_scale(double error_ms) {
         return static_cast<std::size_t>(std::max(quiet ? samples : std::min(samples, budget_), 0.0));
     };
     // The delay is kept in [target, target + hysteresis]; within that band only drift moves it.
+    // Decoded audio beyond the target is latency bought for nothing, so the band is as narrow
+    // as a splice allows: a pitch period in speech, much less in a pause.
     const double error = error_ms * samples_per_ms;
-    const double band = options_.hysteresis_ms * samples_per_ms;
+    const double band =
+        (quiet ? options_.quiet_hysteresis_ms : options_.hysteresis_ms) * samples_per_ms;
     const bool control = error > band || error < 0;
     std::size_t removed = 0, inserted = 0;
     if (error_ms > options_.fast_accelerate_ms) {

@@ -40,7 +40,9 @@ struct jitter_buffer_options {
     int base_window_ms = 2000;   // window for the fastest frame (the zero of relative delay)
     double shrink_ms_per_s = 20; // how fast the target may fall
     double guard_ms = 2.5;       // least slack over the quantile when a frame is decoded
-    double hysteresis_ms = 5;    // the delay may sit this far above target before acceleration
+    double hysteresis_ms = 2.5;  // the delay may sit this far above target before acceleration
+                                 // (a pitch period of 2.5 ms or more is the least voiced step)
+    double quiet_hysteresis_ms = 0.5;  // the same in a pause, where any length can be spliced
     double max_speedup = 0.25;   // share of voiced audio time-scaling may remove/insert on average
     double fast_accelerate_ms = 40;  // further above target than this: remove up to two periods
                                      // per frame, past max_speedup

@@ -68,10 +68,12 @@ time_scaler::period time_scaler::find_period(const std::vector<float>& pcm,
 
 std::size_t time_scaler::splice_length(const std::vector<float>& pcm, std::size_t limit) const {
     const period p = find_period(pcm, limit);
-    if (p.length == 0 || p.correlation >= options_.min_correlation) {
+    if (p.length > 0 && p.correlation >= options_.min_correlation) {
         return p.length;
     }
-    return quiet(pcm) ? std::min({limit, options_.max_period, pcm.size() / 2}) : 0;
+    // A pause: any length, even shorter than a pitch period, so the delay can be trimmed finely.
+    const std::size_t n = std::min({limit, options_.max_period, pcm.size() / 2});
+    return quiet(pcm) && n >= options_.min_quiet_splice ? n : 0;
 }
 
 std::size_t time_scaler::accelerate(std::vector<float>& pcm, std::size_t max_remove) const {

@@ -3,7 +3,8 @@
 // by whole pitch periods, found by normalised autocorrelation and spliced with a raised-cosine
 // cross-fade over one period, so the waveform stays continuous and the pitch unchanged (no
 // clicks, no warble).  Quiet frames (pauses) may lose up to half their length regardless of
-// periodicity.  Pure functions of the samples given; owned by one jitter buffer.
+// periodicity, or less than a period (down to 0.5 ms), so a delay can be trimmed finely there.
+// Pure functions of the samples given; owned by one jitter buffer.
 
 #include <cstddef>
 #include <vector>
@@ -15,6 +16,7 @@ struct time_scaler_options {
     std::size_t max_period = 480;        // 10 ms (100 Hz); also at most half the frame
     double min_correlation = 0.6;        // below it a voiced frame is left alone
     double quiet_rms = 0.003;            // about -50 dBFS: a pause, periodicity not needed
+    std::size_t min_quiet_splice = 24;   // 0.5 ms: the shortest splice in a pause
 };
 
 class time_scaler {

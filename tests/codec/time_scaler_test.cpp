@@ -78,5 +78,27 @@ TEST(time_scaler, leaves_noise_alone_but_shortens_silence) {
     EXPECT_EQ(silence.size(), 480u);
 }
 
+// In a pause the splice need not be a pitch period: a delay can be trimmed by less than the
+// shortest period (2.5 ms), down to 0.5 ms; speech and noise are never cut that way.
+TEST(time_scaler, trims_silence_by_less_than_a_period) {
+    time_scaler scaler;
+    std::vector<float> silence(960, 0.0f);
+    EXPECT_EQ(scaler.accelerate(silence, 60), 60u);
+    EXPECT_EQ(silence.size(), 900u);
+    EXPECT_EQ(scaler.decelerate(silence, 30), 30u);
+    EXPECT_EQ(silence.size(), 930u);
+    EXPECT_EQ(scaler.accelerate(silence, 20), 0u);  // under 0.5 ms: not worth a splice
+    std::vector<float> noise(960);
+    std::uint32_t x = 777;
+    for (float& s : noise) {
+        x = x * 1664525u + 1013904223u;
+        s = static_cast<float>(static_cast<double>(x >> 8) / (1 << 24) - 0.5) * 0.5f;
+    }
+    EXPECT_EQ(scaler.accelerate(noise, 60), 0u);
+    const auto tone = test_support::sine(440, 0.02, 0.5);
+    std::vector<float> voiced(tone.begin(), tone.end());
+    EXPECT_EQ(scaler.accelerate(voiced, 60), 0u);  // shorter than its period: left alone
+}
+
 }  // namespace
 }  // namespace tolk::codec
