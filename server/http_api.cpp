@@ -1,5 +1,6 @@
 #include "server/http_api.hpp"
 
+#include "server/html.hpp"
 #include "server/join_sheet.hpp"
 #include "server/query.hpp"
 #include "server/web_assets.hpp"
@@ -29,19 +30,6 @@ http_response make(const http_request& req, http::status status, std::string con
     return res;
 }
 
-std::string escape_html(std::string_view in) {
-    std::string out;
-    for (char c : in) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 json channels_json(server_context& ctx) {
     json channels = json::array();

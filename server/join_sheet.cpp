@@ -1,4 +1,5 @@
 #include "server/join_sheet.hpp"
+#include "server/html.hpp"
 
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -10,23 +11,6 @@
 #include <stdexcept>
 
 namespace tolk::server {
-namespace {
-
-std::string escape(std::string_view in) {
-    std::string out;
-    for (char c : in) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 std::vector<std::string> lan_addresses() {
     std::vector<std::string> out;
@@ -86,18 +70,18 @@ std::string join_page(const protocol::channel_list& event, std::string_view base
         root.pop_back();
     auto card = [](const std::string& title, const std::string& url, bool big) {
         return std::string("<figure class=\"") + (big ? "card big" : "card") + "\">" + qr_svg(url, big ? 8 : 5) +
-               "<figcaption><b>" + escape(title) + "</b><br><code>" + escape(url) +
+               "<figcaption><b>" + escape_html(title) + "</b><br><code>" + escape_html(url) +
                "</code></figcaption></figure>\n";
     };
     std::string cards = card(event.event, root + "/", true);
     for (const auto& c : event.channels)
         cards += card(c.label, channel_url(root, c.id), false);
-    return "<!doctype html>\n<html><head><meta charset=utf-8><title>Join " + escape(event.event) +
+    return "<!doctype html>\n<html><head><meta charset=utf-8><title>Join " + escape_html(event.event) +
            "</title><style>body{font:16px system-ui,sans-serif;margin:1cm;color:#000;background:#fff}"
            "h1{margin:0 0 .5cm}.grid{display:flex;flex-wrap:wrap;gap:.8cm}.card{margin:0;text-align:center;"
            "break-inside:avoid}.card svg{width:5cm;height:5cm}.big svg{width:8cm;height:8cm}"
            "code{font-size:13px}@media print{a{color:#000}}</style></head><body><h1>" +
-           escape(event.event) + "</h1><p>Scan with your phone's camera, pick your language, "
+           escape_html(event.event) + "</h1><p>Scan with your phone's camera, pick your language, "
            "and listen with earphones. No app needed.</p><div class=grid>\n" + cards +
            "</div></body></html>\n";
 }

@@ -23,7 +23,7 @@ server::server(asio::io_context& ioc, server_config config)
     : ioc_(ioc),
       config_(std::move(config)),
       hub_(asio::make_strand(ioc), config_),
-      ctx_{config_, hub_, metrics_, sessions_, connections_},
+      ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now()},
       acceptor_(asio::make_strand(ioc)) {
     validate(config_);
     if (!config_.tls_cert.empty()) {

@@ -1,12 +1,14 @@
 #include "server/ws_session.hpp"
 
 #include "server/log.hpp"
+#include "server/ws_frame_writer.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
@@ -25,6 +27,7 @@ ws_session::ws_session(any_stream&& stream, http_request request, connection_slo
       ws_(std::move(stream)),
       request_(std::move(request)),
       slot_(std::move(slot)),
+      receives_audio_(audio_channels > 0),
       outbox_(audio_channels,
               static_cast<std::uint32_t>(ctx.config.limits.listener_queue_ms) * 48),
       wake_(ws_.get_executor()),
@@ -50,8 +53,10 @@ void ws_session::start() {
 }
 
 asio::awaitable<void> ws_session::run() {
+    // Booths are pinged when quiet so that a dead booth goes off air; listeners are not (see
+    // ws_stream::configure): a dead listener's writes stall and the watchdog closes it.
     ws_.configure(ctx_.config.limits.max_message_bytes, std::chrono::seconds(5),
-                  std::chrono::seconds(30));
+                  receives_audio_ ? std::chrono::seconds(0) : std::chrono::seconds(30));
     auto [ec] = co_await ws_.accept(request_);
     if (ec) {
         log_->debug("session {}: handshake failed: {}", id_, ec.message());
@@ -95,15 +100,43 @@ asio::awaitable<void> ws_session::read_loop() {
 
 asio::awaitable<void> ws_session::write_loop() {
     std::vector<outbox::entry> batch;
+    ws_frame_writer raw;
     while (!done_) {
         if (!outbox_.take(batch)) {
             wake_.expires_at(asio::steady_timer::time_point::max());
             co_await wake_.async_wait(as_tuple);
             continue;
         }
-        for (auto& e : batch) {
+        for (std::size_t i = 0; i < batch.size();) {
             if (done_)
                 co_return;
+            // Fast path (plain TCP): a run of audio frames in one raw sendmsg.
+            if (!ws_.secure() && batch[i].what == outbox::entry::kind::audio) {
+                raw.clear();
+                std::size_t j = i;
+                while (j < batch.size() && batch[j].what == outbox::entry::kind::audio && raw.add(batch[j].frame))
+                    ++j;
+                const auto r = raw.send(ws_.tcp().socket().native_handle());
+                if (r == ws_frame_writer::result::sent || r == ws_frame_writer::result::partial) {
+                    if (r == ws_frame_writer::result::partial) {
+                        // The kernel took part of the batch: the rest, before anything else.
+                        writing_ = true;
+                        write_started_ = std::chrono::steady_clock::now();
+                        auto [ec, n] = co_await asio::async_write(ws_.tcp().socket(),
+                                                                  asio::buffer(raw.remaining()), as_tuple);
+                        writing_ = false;
+                        if (ec) {
+                            teardown();
+                            co_return;
+                        }
+                    }
+                    ctx_.counters.frames_out.fetch_add(j - i, std::memory_order_relaxed);
+                    i = j;
+                    continue;
+                }
+                // would_block or an error: Beast writes these frames (and reports the error).
+            }
+            auto& e = batch[i++];
             beast::error_code ec;
             writing_ = true;
             write_started_ = std::chrono::steady_clock::now();

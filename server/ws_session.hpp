@@ -82,6 +82,7 @@ private:
     ws_stream ws_;
     http_request request_;
     connection_slot slot_;
+    bool receives_audio_;  // a listener (never pinged by the server; see run())
     outbox outbox_;
     boost::asio::steady_timer wake_;
     boost::asio::steady_timer watchdog_timer_;

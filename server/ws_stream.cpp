@@ -50,8 +50,13 @@ void ws_stream::configure(std::size_t read_message_max, std::chrono::seconds han
             beast::get_lowest_layer(ws).expires_never();
             auto t = websocket::stream_base::timeout::suggested(beast::role_type::server);
             t.handshake_timeout = handshake_timeout;  // also bounds the close handshake
-            t.idle_timeout = idle_timeout;
-            t.keep_alive_pings = true;
+            if (idle_timeout.count() > 0) {
+                t.idle_timeout = idle_timeout;
+                t.keep_alive_pings = true;
+            } else {
+                t.idle_timeout = websocket::stream_base::none();
+                t.keep_alive_pings = false;
+            }
             ws.set_option(t);
             ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
                 res.set(beast::http::field::server, "tolk/" BOOST_BEAST_VERSION_STRING);

@@ -32,6 +32,9 @@ public:
     boost::beast::tcp_stream& tcp();
     bool secure() const { return ws_.index() == 1; }
 
+    // idle_timeout 0: no idle timeout and no server-initiated pings, so Beast never writes on
+    // its own except to answer the peer (listeners: their writer may bypass Beast, see
+    // ws_frame_writer; a dead listener is found by the stall watchdog instead).
     void configure(std::size_t read_message_max, std::chrono::seconds handshake_timeout,
                    std::chrono::seconds idle_timeout);
     bool got_text() const;

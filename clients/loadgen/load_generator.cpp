@@ -44,7 +44,8 @@ load_generator::load_generator(const load_options& options)
     for (std::size_t i = 0; i < n; ++i) {
         // Stalled listeners are spread evenly, so every channel gets its share.
         const bool stall = stalled > 0 && (i * stalled) / n != ((i + 1) * stalled) / n;
-        listener_setup setup{options_.channels[i % options_.channels.size()], stall, options_.use_clock_offset};
+        listener_setup setup{options_.channels[i % options_.channels.size()], stall, options_.use_clock_offset,
+                             &window_open_};
         auto connection = base;
         if (stall)  // a small window, so the server feels the stall instead of the kernel buffering it
             connection.receive_buffer = stalled_receive_buffer;
@@ -98,6 +99,8 @@ void load_generator::attempt_done() {
 void load_generator::start_measurement() {
     measuring_ = true;
     ramped_ = std::chrono::steady_clock::now();
+    watched_start_ = read_process_usage(options_.watch_pid);
+    window_open_ = true;
     client::component_logger("loadgen")->info("{} connection attempts made in {:.2f} s; measuring for {} s",
                                               listeners_.size(),
                                               std::chrono::duration<double>(ramped_ - started_).count(),
@@ -113,7 +116,9 @@ void load_generator::finish() {
     if (finished_)
         return;
     finished_ = true;
+    window_open_ = false;
     stopped_ = std::chrono::steady_clock::now();
+    watched_end_ = read_process_usage(options_.watch_pid);
     if (ramped_ == std::chrono::steady_clock::time_point{})
         ramped_ = stopped_;
     for (std::size_t i = 0; i < next_; ++i)

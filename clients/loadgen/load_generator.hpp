@@ -9,12 +9,14 @@
 
 #include "clients/common/ws_url.hpp"
 #include "clients/loadgen/load_listener.hpp"
+#include "clients/loadgen/process_usage.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -31,6 +33,7 @@ struct load_options {
     double stall_fraction = 0;     // share of listeners that stop reading
     int max_connecting = 64;       // connection attempts in flight at once
     bool use_clock_offset = false; // ping/pong offsets (loadgen on another machine)
+    int watch_pid = 0;             // the server's process: its CPU and RSS over the window
 };
 
 struct thread_cpu {
@@ -68,6 +71,8 @@ private:
     bool finished_ = false;
     std::chrono::steady_clock::time_point started_, ramped_, stopped_;
     std::vector<thread_cpu> cpu_;
+    std::atomic<bool> window_open_{false};  // listeners record latency only inside the window
+    process_usage watched_start_, watched_end_;
 };
 
 }  // namespace tolk::loadgen

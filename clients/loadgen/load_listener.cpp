@@ -62,8 +62,11 @@ void load_listener::on_binary(std::span<const std::uint8_t> bytes, std::int64_t 
     if (!channel_number_ || h.channel != *channel_number_)
         return;
     stats_.sequence.observe(h.sequence, h.has(protocol::frame_flag::discontinuity));
-    const std::int64_t offset = setup_.use_clock_offset ? connection_->clock().offset_us() : 0;
-    stats_.latency.record(receipt_us + offset - h.ingress_us);
+    if (!setup_.window_open || setup_.window_open->load(std::memory_order_relaxed)) {
+        const std::int64_t offset = setup_.use_clock_offset ? connection_->clock().offset_us() : 0;
+        stats_.latency.record(receipt_us + offset - h.ingress_us);
+        ++stats_.window_frames;
+    }
     if (setup_.stall && !paused_) {
         paused_ = true;
         connection_->pause_reading();

@@ -12,6 +12,7 @@
 #include "clients/common/sequence_tracker.hpp"
 #include "clients/common/ws_connection.hpp"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,7 +21,8 @@
 namespace tolk::loadgen {
 
 struct listener_stats {
-    client::latency_histogram latency;  // receipt - ingress_us, µs
+    client::latency_histogram latency;  // receipt - ingress_us, µs, inside the window
+    std::uint64_t window_frames = 0;    // frames received inside the measurement window
     client::sequence_tracker sequence;
     std::uint64_t resyncs = 0;
     std::uint64_t resync_dropped = 0;
@@ -36,6 +38,7 @@ struct listener_setup {
     std::string channel;
     bool stall = false;
     bool use_clock_offset = false;  // latency via the ping/pong offset instead of shared clocks
+    const std::atomic<bool>* window_open = nullptr;  // the measurement window; null: always
 };
 
 class load_listener final : public client::connection_handler {

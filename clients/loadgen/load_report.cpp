@@ -9,12 +9,13 @@ namespace tolk::loadgen {
 nlohmann::json load_generator::report() const {
     struct group {
         client::latency_histogram latency;
-        std::uint64_t listeners = 0, received = 0, missing = 0, out_of_order = 0, resyncs = 0,
+        std::uint64_t listeners = 0, received = 0, window_frames = 0, missing = 0, out_of_order = 0, resyncs = 0,
                       resync_dropped = 0, bad_frames = 0, closed_by_server = 0;
         nlohmann::json to_json(double seconds) const {
             return {{"listeners", listeners},
                     {"frames_received", received},
-                    {"frames_per_second", seconds > 0 ? static_cast<double>(received) / seconds : 0.0},
+                    {"frames_per_second", seconds > 0 ? static_cast<double>(window_frames) / seconds : 0.0},
+                    {"window_frames", window_frames},
                     {"frames_missing", missing},
                     {"frames_out_of_order", out_of_order},
                     {"resyncs", resyncs},
@@ -36,6 +37,7 @@ nlohmann::json load_generator::report() const {
         failed += !s.connected;
         g.latency.merge(s.latency);
         g.received += s.sequence.received();
+        g.window_frames += s.window_frames;
         g.missing += s.sequence.missing();
         g.out_of_order += s.sequence.out_of_order();
         g.resyncs += s.resyncs;
@@ -69,6 +71,12 @@ nlohmann::json load_generator::report() const {
         {"stalled", stalled.to_json(measured)},
         {"close_reasons", close_reasons},
         {"cpu", {{"threads", threads}, {"user_s", user}, {"system_s", system}}},
+        {"watched",
+         {{"pid", options_.watch_pid},
+          {"valid", watched_start_.valid && watched_end_.valid},
+          {"cpu_s", watched_end_.cpu_s - watched_start_.cpu_s},
+          {"rss_kb_start", watched_start_.rss_kb},
+          {"rss_kb_end", watched_end_.rss_kb}}},
     };
 }
 

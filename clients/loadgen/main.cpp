@@ -2,6 +2,7 @@
 // ingress -> receipt), missing frames and failed connections.  Decodes nothing.
 //   tolk-loadgen --server ws://HOST:PORT --listeners N --duration S [--channels en,fr,es]
 //                [--json] [--threads T] [--stall-fraction F] [--max-connecting K] [--clock-sync]
+//                [--watch-pid PID]
 // Exit status: 0 when every listener connected, 3 when some failed, 1 on a start-up error.
 #include "clients/common/log.hpp"
 #include "clients/loadgen/load_generator.hpp"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     app.add_option("--threads", options.threads, "I/O threads (default: one per core)")->check(CLI::Range(0, 256));
     app.add_option("--stall-fraction", options.stall_fraction, "share of listeners that stop reading")->check(CLI::Range(0.0, 1.0));
     app.add_option("--max-connecting", options.max_connecting, "connection attempts in flight")->check(CLI::Range(1, 10000));
+    app.add_option("--watch-pid", options.watch_pid, "report this process's CPU and RSS over the window (the server)");
     app.add_flag("--clock-sync", options.use_clock_offset, "use ping/pong clock offsets (loadgen on another machine)");
     CLI11_PARSE(app, argc, argv);
     client::set_client_log_level(json ? spdlog::level::warn : spdlog::level::info);

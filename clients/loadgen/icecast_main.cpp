@@ -1,0 +1,56 @@
+// tolk-icecast-load: the Icecast 2 baseline of `./tolk bench fanout`. Feeds one Ogg/Opus mount
+// per channel and runs N HTTP listeners against them, measuring the delay from the source
+// writing a page to a listener reading it (one machine, one clock).
+//   tolk-icecast-load --port P --password PW --mounts floor,en,fr,es --listeners N --duration S
+//                     [--threads T] [--watch-pid PID] [--json]
+// Exit status: 0 when every listener connected, 3 when some failed, 1 on a start-up error.
+#include "clients/loadgen/icecast_load.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    using namespace tolk::loadgen;
+    CLI::App app{"tolk-icecast-load: an Ogg/Opus source and many HTTP listeners against Icecast"};
+    icecast_options o;
+    bool json = false;
+    app.add_option("--host", o.host, "Icecast address")->capture_default_str();
+    app.add_option("--port", o.port, "Icecast port")->capture_default_str();
+    app.add_option("--password", o.password, "source password")->capture_default_str();
+    app.add_option("--mounts", o.mounts, "mount points (one source each), listeners round-robin")->delimiter(',');
+    app.add_option("--listeners", o.listeners)->check(CLI::Range(1, 1'000'000));
+    app.add_option("--duration", o.duration_s, "seconds to measure once all have connected");
+    app.add_option("--threads", o.threads, "I/O threads (default: one per core)");
+    app.add_option("--max-connecting", o.max_connecting, "connection attempts in flight");
+    app.add_option("--watch-pid", o.watch_pid, "report this process's CPU and RSS over the window (the server)");
+    app.add_flag("--json", json, "print the report as JSON");
+    CLI11_PARSE(app, argc, argv);
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    nlohmann::json r;
+    try {
+        r = run_icecast_load(o);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tolk-icecast-load: %s\n", e.what());
+        return 1;
+    }
+    if (json) {
+        std::cout << r.dump(2) << std::endl;
+    } else {
+        const auto& l = r["active"]["latency"];
+        std::printf("tolk-icecast-load: %llu/%d connected, frames %llu in window, missing %llu; "
+                    "latency p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+                    r["connected"].get<unsigned long long>(), o.listeners,
+                    r["active"]["window_frames"].get<unsigned long long>(),
+                    r["active"]["frames_missing"].get<unsigned long long>(), l["p50_ms"].get<double>(),
+                    l["p99_ms"].get<double>(), l["max_ms"].get<double>());
+    }
+    return r["failed"].get<std::uint64_t>() == 0 ? 0 : 3;
+}
