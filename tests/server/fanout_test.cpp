@@ -30,11 +30,7 @@ TEST_F(fanout, each_listener_hears_its_own_booth_and_not_the_others) {
     std::vector<std::shared_ptr<test_client>> listeners, booths;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         signals.push_back(codec::speech_like(2.0, static_cast<std::uint32_t>(11 + i)));
-        listeners.push_back(connect("/ws/listen?channels=" + ids[i]));
-        ASSERT_TRUE(listeners[i]->wait_for([](auto& m) {
-            return std::any_of(m.begin(), m.end(),
-                               [](auto& r) { return r.data.find("\"subscribed\"") != std::string::npos; });
-        }));
+        listeners.push_back(listen(ids[i]));
     }
     std::vector<std::future<void>> sent;
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -82,7 +78,7 @@ TEST_F(fanout, each_listener_hears_its_own_booth_and_not_the_others) {
 
 TEST_F(fanout, booth_disconnect_goes_off_air_and_reconnect_resumes_with_discontinuity) {
     start();
-    auto listener = connect("/ws/listen?channels=fr");
+    auto listener = listen("fr");
     auto booth = connect("/ws/booth?channel=fr");
     auto signal = codec::speech_like(0.4, 5);
     ASSERT_EQ(booth->stream(make_frames(signal, 32'000), frame_interval).wait_for(5s),

@@ -29,7 +29,7 @@ TEST_F(robustness, a_stalled_listener_is_bounded_and_does_not_delay_the_others) 
     auto config = test_config();
     config.limits.listener_send_buffer = 4096;
     start(config);
-    auto healthy = connect("/ws/listen?channels=en");
+    auto healthy = listen("en");
     auto stalled = connect("/ws/listen?channels=en", {.read = false, .receive_buffer = 4096});
     auto booth = connect("/ws/booth?channel=en");
     // 256 kbit/s frames fill the stalled listener's socket buffers within a second.
@@ -55,7 +55,7 @@ TEST_F(robustness, a_stalled_listener_is_bounded_and_does_not_delay_the_others) 
 
 TEST_F(robustness, malformed_and_oversized_frames_are_refused_while_others_keep_hearing) {
     start();
-    auto listener = connect("/ws/listen?channels=en");
+    auto listener = listen("en");
     auto good = connect("/ws/booth?channel=en");
     auto sending = good->stream(make_frames(codec::speech_like(1.5, 1), 32'000), frame_interval);
 
@@ -139,7 +139,7 @@ TEST_F(robustness, over_the_connection_limit_is_refused_with_a_reason) {
 
 TEST_F(robustness, ping_pong_and_listener_stats_reach_the_channel_list) {
     start();
-    auto listener = connect("/ws/listen?channels=en");
+    auto listener = listen("en");
     listener->send_text(R"({"type":"ping","t0":123})");
     ASSERT_TRUE(listener->wait_for([](auto& m) { return !test_client::of_type(m, "pong").empty(); }));
     auto pong = json::parse(listener->texts_of("pong")[0]);
@@ -158,7 +158,7 @@ TEST_F(robustness, ping_pong_and_listener_stats_reach_the_channel_list) {
 
 TEST_F(robustness, shutdown_tells_everyone_going_away) {
     start();
-    auto listener = connect("/ws/listen?channels=en");
+    auto listener = listen("en");
     auto booth = connect("/ws/booth?channel=en");
     ASSERT_TRUE(booth->wait_for([](auto& m) { return !m.empty(); }));
     server_->stop();

@@ -27,6 +27,14 @@ protected:
     std::shared_ptr<test_client> connect(const std::string& target, test_client::options o = {}) {
         return test_client::connect(client_ioc_, endpoint_, target, o);
     }
+    // A listener on /ws/listen?channels=IDS that has been told what it now hears (so audio
+    // published after this returns reaches it).
+    std::shared_ptr<test_client> listen(const std::string& ids) {
+        auto c = connect("/ws/listen?channels=" + ids);
+        if (!c->wait_for([](auto& m) { return !test_client::of_type(m, "subscribed").empty(); }))
+            throw std::runtime_error("listener was not subscribed within the timeout");
+        return c;
+    }
     // GET over HTTP/1.1; returns {status, body}.
     std::pair<int, std::string> http_get(const std::string& target);
 
