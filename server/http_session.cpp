@@ -36,15 +36,7 @@ beast::tcp_stream& http_session::tcp() {
 
 void http_session::start() {
     asio::co_spawn(tcp().get_executor(), [self = shared_from_this()] { return self->run(); },
-                   [](std::exception_ptr e) {
-                       if (!e)
-                           return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           log("http")->error("HTTP session ended by an exception: {}", ex.what());
-                       }
-                   });
+                   log_exception(log("http"), "HTTP session"));
 }
 
 asio::awaitable<bool> http_session::start_tls_if_asked() {

@@ -47,15 +47,8 @@ tcp::endpoint server::start() {
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
     hub_.start();
-    asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr e) {
-        if (!e)
-            return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            log("server")->critical("accept loop ended by an exception: {}", ex.what());
-        }
-    });
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(),
+                   log_exception(log("server"), "accept loop"));
     const auto bound = acceptor_.local_endpoint();
     ctx_.public_url = config_.public_url.empty() ? default_public_url(tls_ != nullptr, bound.port())
                                                  : config_.public_url;

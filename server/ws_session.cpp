@@ -41,15 +41,7 @@ ws_session::~ws_session() {
 void ws_session::start() {
     id_ = ctx_.sessions.add(weak_from_this());
     asio::co_spawn(ws_.get_executor(), [self = shared_from_this()] { return self->run(); },
-                   [log = log_](std::exception_ptr e) {
-                       if (!e)
-                           return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           log->error("session ended by an exception: {}", ex.what());
-                       }
-                   });
+                   log_exception(log_, "session"));
 }
 
 asio::awaitable<void> ws_session::run() {
