@@ -1,9 +1,9 @@
 #pragma once
 // A listener: /ws/listen[?channels=a,b]. Hears any number of channels at once.
 //
-// The hub calls deliver()/notify() from booth strands; they only queue into the outbox
-// (bounded by audio duration per channel) and wake the writer. Everything else runs on the
-// session's strand. The latest `stats` report is guarded by its own mutex because the hub
+// The hub calls deliver() on the session's own shard (the frame goes to the socket at once, or
+// into the outbox, bounded by audio duration per channel) and notify() from any thread (queue
+// and wake). Everything else runs on the session's strand. The latest `stats` report is guarded by its own mutex because the hub
 // reads it from other threads for /api/channels.
 
 #include "server/listener_link.hpp"
@@ -19,7 +19,8 @@ public:
     listener_session(any_stream&& stream, http_request request, connection_slot slot,
                      server_context& ctx);
 
-    void deliver(const frame_ref& frame) override { queue_audio(frame); }
+    boost::asio::any_io_executor executor() const override { return ws_session::executor(); }
+    bool deliver(const frame_ref& frame) override { return deliver_audio(frame); }
     void notify(std::shared_ptr<const std::string> text) override { send_text(std::move(text)); }
     std::optional<protocol::listener_stats> last_stats() const override;
 

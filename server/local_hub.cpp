@@ -3,19 +3,28 @@
 #include "server/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace tolk::server {
 
 namespace asio = boost::asio;
 
-local_hub::local_hub(asio::any_io_executor executor, const server_config& config,
+local_hub::local_hub(io_pool& pool, metrics& counters, const server_config& config,
                      std::chrono::milliseconds list_interval)
-    : config_(config), event_name_(config.event_name), timer_(executor), list_interval_(list_interval) {
+    : pool_(pool),
+      counters_(counters),
+      config_(config),
+      event_name_(config.event_name),
+      shards_(pool.size(), shard_lists(config.channels.size())),
+      timer_(pool.context(0).get_executor()),
+      list_interval_(list_interval) {
     std::uint16_t number = 0;
     for (const auto& c : config.channels) {
         auto ch = std::make_unique<channel_state>();
@@ -23,6 +32,7 @@ local_hub::local_hub(asio::any_io_executor executor, const server_config& config
         ch->info.number = number++;
         ch->info.language = c.language;
         ch->info.label = c.label;
+        ch->on_shard = std::make_unique<std::atomic<std::uint32_t>[]>(pool.size());
         channels_.push_back(std::move(ch));
     }
 }
@@ -110,43 +120,87 @@ void local_hub::publish(const frame_ref& frame) {
     if (frame.channel >= channels_.size())
         return;
     auto& ch = *channels_[frame.channel];
-    std::lock_guard lock(ch.mutex);
-    auto& subs = ch.subscribers;
+    const auto here = pool_.current();
+    bool deliver_here = false;
+    for (std::size_t s = 0; s < shards_.size(); ++s) {
+        if (ch.on_shard[s].load(std::memory_order_relaxed) == 0)
+            continue;
+        if (s == here)
+            deliver_here = true;  // after the posts, so the other shards start at once
+        else
+            asio::post(pool_.context(s), [this, s, frame] { deliver(s, frame); });
+    }
+    if (deliver_here)
+        deliver(here, frame);
+}
+
+void local_hub::deliver(std::size_t shard, const frame_ref& frame) {
+    auto& subs = shards_[shard][frame.channel];
+    std::uint64_t written = 0;
     for (std::size_t i = 0; i < subs.size();) {
         if (auto l = subs[i].lock()) {
-            l->deliver(frame);
+            written += l->deliver(frame) ? 1 : 0;
             ++i;
         } else {  // closed without unsubscribing (should not happen): forget it
             subs[i] = std::move(subs.back());
             subs.pop_back();
-            list_dirty_ = true;
+            channels_[frame.channel]->on_shard[shard].fetch_sub(1, std::memory_order_relaxed);
         }
     }
+    if (written > 0)
+        counters_.frames_out.fetch_add(written, std::memory_order_relaxed);
+}
+
+std::size_t local_hub::shard_of(const listener_link& l) const {
+    const auto shard = pool_.index_of(l.executor());
+    if (shard == io_pool::none)
+        throw std::logic_error("a listener outside the server's I/O shards subscribed");
+    return shard;
 }
 
 void local_hub::subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) {
     if (channel >= channels_.size())
         return;
     auto& ch = *channels_[channel];
-    std::lock_guard lock(ch.mutex);
-    for (const auto& w : ch.subscribers)
-        if (w.lock() == l)
-            return;
-    ch.subscribers.push_back(l);
-    list_dirty_ = true;
+    {
+        std::lock_guard lock(ch.mutex);
+        for (const auto& w : ch.subscribers)
+            if (w.lock() == l)
+                return;
+        ch.subscribers.push_back(l);
+        list_dirty_ = true;
+    }
+    // Runs inline when called on the listener's own shard (the usual case), so frames published
+    // after this returns reach it.
+    const auto shard = shard_of(*l);
+    asio::dispatch(pool_.context(shard), [this, shard, channel, w = std::weak_ptr(l)] {
+        shards_[shard][channel].push_back(w);
+        channels_[channel]->on_shard[shard].fetch_add(1, std::memory_order_relaxed);
+    });
 }
 
 void local_hub::unsubscribe(std::uint16_t channel, const listener_link* l) {
     if (channel >= channels_.size())
         return;
     auto& ch = *channels_[channel];
-    std::lock_guard lock(ch.mutex);
-    // Also forgets expired entries; a listener is subscribed at most once.
-    std::erase_if(ch.subscribers, [&](const auto& w) {
-        auto p = w.lock();
-        return !p || p.get() == l;
+    {
+        std::lock_guard lock(ch.mutex);
+        // Also forgets expired entries; a listener is subscribed at most once.
+        std::erase_if(ch.subscribers, [&](const auto& w) {
+            auto p = w.lock();
+            return !p || p.get() == l;
+        });
+        list_dirty_ = true;
+    }
+    const auto shard = shard_of(*l);
+    asio::dispatch(pool_.context(shard), [this, shard, channel, l] {
+        const auto removed = std::erase_if(shards_[shard][channel], [&](const auto& w) {
+            auto p = w.lock();
+            return !p || p.get() == l;
+        });
+        channels_[channel]->on_shard[shard].fetch_sub(static_cast<std::uint32_t>(removed),
+                                                      std::memory_order_relaxed);
     });
-    list_dirty_ = true;
 }
 
 void local_hub::join(const std::shared_ptr<listener_link>& l) {

@@ -5,11 +5,16 @@
 // a session unsubscribes and leaves when it closes, nothing here keeps it alive.
 // Thread-safety: one mutex per channel (publisher, subscribers, on-air state) and one for the
 // set of all listeners; never held across I/O, never nested in the other order.
-// Fan-out: publish() hands the same frame_ref to each subscriber's queue.
+// Fan-out: each channel's subscribers are also kept per I/O shard, in a list only that shard's
+// thread touches. publish() hands a frame to every shard that has subscribers of its channel
+// once (a post, or a direct call on the publisher's own shard); that shard then writes it to
+// each of its subscribers in one go. No lock and no per-listener post on the audio path.
 // Listener-count changes are coalesced and broadcast at most once per `list_interval`.
 
 #include "server/event_bus.hpp"
 #include "server/config.hpp"
+#include "server/io_pool.hpp"
+#include "server/metrics.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,7 +28,7 @@ namespace tolk::server {
 
 class local_hub final : public event_bus {
 public:
-    local_hub(boost::asio::any_io_executor executor, const server_config& config,
+    local_hub(io_pool& pool, metrics& counters, const server_config& config,
               std::chrono::milliseconds list_interval = std::chrono::seconds(1));
 
     // Starts the periodic channel-list broadcast; stop() ends it.
@@ -52,15 +57,25 @@ private:
         protocol::channel_info info;  // id, number, language, label are fixed
         mutable std::mutex mutex;     // guards the rest
         std::uint64_t booth = 0;      // 0: off air
-        std::vector<std::weak_ptr<listener_link>> subscribers;
+        std::vector<std::weak_ptr<listener_link>> subscribers;  // who is on (any shard)
+        // How many subscribers each shard's fan-out list holds (written on that shard).
+        std::unique_ptr<std::atomic<std::uint32_t>[]> on_shard;
     };
+    // One shard's subscribers per channel: touched only on that shard's thread.
+    using shard_lists = std::vector<std::vector<std::weak_ptr<listener_link>>>;
+
+    void deliver(std::size_t shard, const frame_ref& frame);
+    std::size_t shard_of(const listener_link& l) const;
 
     void broadcast(std::shared_ptr<const std::string> text);
     void on_air_changed(channel_state& ch, bool on_air, std::int64_t offset);
 
+    io_pool& pool_;
+    metrics& counters_;
     const server_config& config_;
     std::string event_name_;
     std::vector<std::unique_ptr<channel_state>> channels_;
+    std::vector<shard_lists> shards_;
 
     mutable std::mutex listeners_mutex_;
     std::unordered_map<const listener_link*, std::weak_ptr<listener_link>> listeners_;

@@ -75,11 +75,11 @@ int main(int argc, char** argv) {
     const int threads = config.io_threads > 0 ? config.io_threads
                                               : std::max(1u, std::thread::hardware_concurrency());
 
-    asio::io_context ioc(threads);
+    io_pool pool(static_cast<std::size_t>(threads));
     std::unique_ptr<server> srv;
     asio::ip::tcp::endpoint bound;
     try {
-        srv = std::make_unique<server>(ioc, config);
+        srv = std::make_unique<server>(pool, config);
         bound = srv->start();
     } catch (const config_error& e) {
         std::cerr << "tolk-server: configuration error:\n" << e.what() << "\n";
@@ -95,23 +95,19 @@ int main(int argc, char** argv) {
         std::ofstream(qr_sheet) << join_page(srv->bus().channels(), srv->public_url());
 
     // SIGINT/SIGTERM: "going away" to everyone, then exit within a second.
-    asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    asio::steady_timer deadline(ioc);
+    asio::signal_set signals(pool.context(0), SIGINT, SIGTERM);
+    asio::steady_timer deadline(pool.context(0));
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec)
             return;
         log("server")->info("signal {}: shutting down", signal);
         srv->stop();
         deadline.expires_after(std::chrono::milliseconds(800));
-        deadline.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
+        deadline.async_wait([&](const boost::system::error_code&) { pool.stop(); });
     });
 
-    std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i)
-        pool.emplace_back([&] { ioc.run(); });
-    ioc.run();
-    for (auto& t : pool)
-        t.join();
+    pool.start();
+    pool.join();
     if (srv->open_connections() > 0)
         std::_Exit(0);  // the deadline cut off sessions still closing: nothing left to flush
     return 0;

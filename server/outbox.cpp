@@ -85,13 +85,19 @@ bool outbox::take(std::vector<entry>& out) {
     std::lock_guard lock(mutex_);
     if (queue_.empty()) {
         writer_idle_ = true;
+        if (queue_.capacity() > 16)
+            std::vector<entry>().swap(queue_);  // a backlog once: do not keep its room for life
         return false;
     }
-    out.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-    queue_.clear();
+    out.swap(queue_);  // the writer's previous (cleared) batch becomes the new queue
     std::fill(samples_.begin(), samples_.end(), 0);
     control_count_ = 0;
     return true;
+}
+
+bool outbox::writer_idle() const {
+    std::lock_guard lock(mutex_);
+    return writer_idle_;
 }
 
 std::uint64_t outbox::dropped_total() const {

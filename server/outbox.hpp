@@ -13,7 +13,6 @@
 #include "server/frame_ref.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +48,10 @@ public:
     // writer idle, so the next push asks for a wake-up, and returns false.
     bool take(std::vector<entry>& out);
 
+    // The writer found nothing to take and nothing was pushed since: it is parked, and the
+    // owner (on the writer's strand) may write directly to the connection.
+    bool writer_idle() const;
+
     std::uint64_t dropped_total() const;
     std::uint32_t queued_samples(std::uint16_t channel) const;
 
@@ -56,7 +59,7 @@ private:
     push_result finish(push_result r);
 
     mutable std::mutex mutex_;
-    std::deque<entry> queue_;
+    std::vector<entry> queue_;  // empty (no allocation) while the listener keeps up
     std::vector<std::uint32_t> samples_;  // queued audio per channel number
     std::uint32_t max_samples_;
     std::size_t max_control_;

@@ -10,7 +10,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace tolk::server {
@@ -19,12 +18,12 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
-server::server(asio::io_context& ioc, server_config config)
-    : ioc_(ioc),
+server::server(io_pool& pool, server_config config)
+    : pool_(pool),
       config_(std::move(config)),
-      hub_(asio::make_strand(ioc), config_),
+      hub_(pool, metrics_, config_),
       ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now()},
-      acceptor_(asio::make_strand(ioc)) {
+      acceptor_(pool.context(0)) {
     validate(config_);
     if (!config_.tls_cert.empty()) {
         tls_ = make_tls_context(config_.tls_cert, config_.tls_key);
@@ -69,7 +68,9 @@ void server::stop() {
 asio::awaitable<void> server::accept_loop() {
     asio::steady_timer backoff(acceptor_.get_executor());
     for (;;) {
-        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), as_tuple);
+        // The connection's shard: all its handlers run on that one thread (no strand needed).
+        const asio::any_io_executor shard = pool_.context(pool_.next()).get_executor();
+        auto [ec, socket] = co_await acceptor_.async_accept(shard, as_tuple);
         if (ec == asio::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {

@@ -2,10 +2,13 @@
 // tolk's server: one port, HTTP and WebSocket, for one event.
 //
 // Ownership: owns the configuration, the counters, the hub and the session registry, which
-// every session references; it must outlive the io_context's run(). start() binds and starts
+// every session references; it must outlive the I/O pool's threads (join them first).
+// Connections are spread over the pool's shards round robin; the acceptor and the hub's timer
+// live on shard 0. start() binds and starts
 // accepting; stop() stops accepting and tells every session "going away" (any thread).
 
 #include "server/config.hpp"
+#include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
 #include "server/metrics.hpp"
 #include "server/server_context.hpp"
@@ -15,14 +18,13 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 namespace tolk::server {
 
 class server {
 public:
-    server(boost::asio::io_context& ioc, server_config config);
+    server(io_pool& pool, server_config config);
     ~server();
 
     // Loads TLS material and the phone app (throws config_error on a bad certificate).
@@ -42,7 +44,7 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
 
-    boost::asio::io_context& ioc_;
+    io_pool& pool_;
     server_config config_;
     metrics metrics_;
     session_registry sessions_;

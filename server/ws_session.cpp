@@ -30,7 +30,6 @@ ws_session::ws_session(any_stream&& stream, http_request request, connection_slo
       receives_audio_(audio_channels > 0),
       outbox_(audio_channels,
               static_cast<std::uint32_t>(ctx.config.limits.listener_queue_ms) * 48),
-      wake_(ws_.get_executor()),
       watchdog_timer_(ws_.get_executor()) {}
 
 ws_session::~ws_session() {
@@ -54,19 +53,22 @@ asio::awaitable<void> ws_session::run() {
         log_->debug("session {}: handshake failed: {}", id_, ec.message());
         co_return;
     }
-    auto self = shared_from_this();
-    asio::co_spawn(ws_.get_executor(), [self] { return self->write_loop(); }, asio::detached);
-    asio::co_spawn(ws_.get_executor(), [self] { return self->watchdog(); }, asio::detached);
+    open_ = true;
     on_open();
-    co_await read_loop();
-    teardown();
-    on_closed();
+    http_request().swap(request_);  // the handshake's headers are not needed any more
+    start_writer();
+    // The reader is a coroutine of its own, so this one's (larger) frame is freed now.
+    asio::co_spawn(ws_.get_executor(), [self = shared_from_this()] { return self->read_loop(); },
+                   log_exception(log_, "reader"));
 }
 
 asio::awaitable<void> ws_session::read_loop() {
+    // Messages are read in pieces of at most read_piece bytes: the buffer a waiting read holds
+    // stays that small for the many listeners that rarely send anything.
+    constexpr std::size_t read_piece = 256;
     beast::flat_buffer buffer;
     while (!done_) {
-        auto [ec, n] = co_await ws_.read(buffer);
+        auto [ec, n] = co_await ws_.read_some(buffer, read_piece);
         if (ec) {
             if (ec == websocket::error::message_too_big) {
                 ++ctx_.counters.messages_oversized;
@@ -76,62 +78,122 @@ asio::awaitable<void> ws_session::read_loop() {
                        ec != asio::error::eof) {
                 log_->debug("session {}: read ended: {}", id_, ec.message());
             }
-            co_return;
+            break;
         }
+        if (!ws_.is_message_done())
+            continue;
         const auto received = now_us();
+        const auto size = buffer.size();
         if (!closing_) {
             const auto* data = static_cast<const std::uint8_t*>(buffer.data().data());
             if (ws_.got_text())
-                on_text({reinterpret_cast<const char*>(data), n}, received);
+                on_text({reinterpret_cast<const char*>(data), size}, received);
             else
-                on_binary({data, n}, received);
+                on_binary({data, size}, received);
         }
-        buffer.consume(n);
+        buffer.consume(size);
+        if (buffer.capacity() > 4096)
+            buffer.shrink_to_fit();  // a large message once: do not keep its room for life
     }
+    teardown();
+    on_closed();
 }
 
+namespace {
+// The raw-write scratch space (headers and iovecs, ~1 KiB) is per thread, not per session:
+// it is filled and sent without a suspension in between.
+ws_frame_writer& raw_writer() {
+    thread_local ws_frame_writer writer;
+    writer.clear();
+    return writer;
+}
+}  // namespace
+
+bool ws_session::deliver_audio(const frame_ref& frame) {
+    if (!done_ && !ws_.secure() && raw_pending_.empty() && outbox_.writer_idle()) {
+        // Nothing queued and no write in flight: straight to the socket, no queue, no wake-up.
+        auto& raw = raw_writer();
+        raw.add(frame);
+        const auto r = raw.send(ws_.tcp().socket().native_handle());
+        if (r == ws_frame_writer::result::sent)
+            return true;
+        if (r == ws_frame_writer::result::partial) {
+            raw_pending_ = raw.remaining();
+            start_writer();  // it finishes the frame before anything else
+            return true;
+        }
+        // would_block or an error: the writer (Beast) writes it, or reports the error.
+    }
+    const auto r = outbox_.push_audio(frame);
+    if (r.dropped > 0)
+        ctx_.counters.frames_dropped.fetch_add(r.dropped, std::memory_order_relaxed);
+    if (r.wake)
+        start_writer();
+    return false;
+}
+
+asio::any_io_executor ws_session::executor() const {
+    return const_cast<ws_stream&>(ws_).get_executor();
+}
+
+asio::awaitable<bool> ws_session::finish_raw() {
+    write_started();
+    auto [ec, n] = co_await asio::async_write(ws_.tcp().socket(), asio::buffer(raw_pending_), as_tuple);
+    writing_ = false;
+    raw_pending_.clear();
+    if (ec)
+        teardown();
+    co_return !ec;
+}
+
+void ws_session::start_writer() {
+    if (!open_ || done_ || writer_running_)
+        return;
+    writer_running_ = true;
+    asio::co_spawn(ws_.get_executor(), [self = shared_from_this()] { return self->write_loop(); },
+                   log_exception(log_, "writer"));
+}
+
+// Runs until the outbox is empty (or the connection is over). take() finding nothing marks the
+// writer idle, so the next push asks for a new writer; nothing runs between that and the end.
 asio::awaitable<void> ws_session::write_loop() {
     std::vector<outbox::entry> batch;
-    ws_frame_writer raw;
-    while (!done_) {
-        if (!outbox_.take(batch)) {
-            wake_.expires_at(asio::steady_timer::time_point::max());
-            co_await wake_.async_wait(as_tuple);
+    for (;;) {
+        if (done_)
+            break;
+        if (!raw_pending_.empty()) {
+            if (!co_await finish_raw())
+                break;
             continue;
         }
+        if (!outbox_.take(batch))
+            break;
         for (std::size_t i = 0; i < batch.size();) {
             if (done_)
-                co_return;
+                break;
             // Fast path (plain TCP): a run of audio frames in one raw sendmsg.
             if (!ws_.secure() && batch[i].what == outbox::entry::kind::audio) {
-                raw.clear();
+                auto& raw = raw_writer();
                 std::size_t j = i;
                 while (j < batch.size() && batch[j].what == outbox::entry::kind::audio && raw.add(batch[j].frame))
                     ++j;
                 const auto r = raw.send(ws_.tcp().socket().native_handle());
                 if (r == ws_frame_writer::result::sent || r == ws_frame_writer::result::partial) {
-                    if (r == ws_frame_writer::result::partial) {
-                        // The kernel took part of the batch: the rest, before anything else.
-                        writing_ = true;
-                        write_started_ = std::chrono::steady_clock::now();
-                        auto [ec, n] = co_await asio::async_write(ws_.tcp().socket(),
-                                                                  asio::buffer(raw.remaining()), as_tuple);
-                        writing_ = false;
-                        if (ec) {
-                            teardown();
-                            co_return;
-                        }
-                    }
                     ctx_.counters.frames_out.fetch_add(j - i, std::memory_order_relaxed);
                     i = j;
+                    if (r == ws_frame_writer::result::partial) {
+                        // The kernel took part of the batch: the rest, before anything else.
+                        raw_pending_ = raw.remaining();
+                        if (!co_await finish_raw())
+                            break;
+                    }
                     continue;
                 }
                 // would_block or an error: Beast writes these frames (and reports the error).
             }
             auto& e = batch[i++];
             beast::error_code ec;
-            writing_ = true;
-            write_started_ = std::chrono::steady_clock::now();
+            write_started();
             switch (e.what) {
             case outbox::entry::kind::audio: {
                 std::tie(ec, std::ignore) =
@@ -152,34 +214,52 @@ asio::awaitable<void> ws_session::write_loop() {
                 std::tie(ec) = co_await ws_.close(
                     websocket::close_reason(static_cast<websocket::close_code>(e.channel), *e.text));
                 writing_ = false;
-                co_return;  // the reader sees the peer's reply (or the timeout) and ends
+                co_return;  // the reader sees the peer's reply (or the timeout) and ends;
+                            // the writer stays "running" so that nothing is written after it
             }
             writing_ = false;
             if (ec) {
                 teardown();
-                co_return;
+                break;
             }
         }
     }
+    writer_running_ = false;
 }
 
-asio::awaitable<void> ws_session::watchdog() {
+void ws_session::write_started() {
+    writing_ = true;
+    write_started_ = std::chrono::steady_clock::now();
+    if (watchdog_armed_)
+        return;
+    watchdog_armed_ = true;
+    watchdog_timer_.expires_after(std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms));
+    watchdog_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        self->watchdog_armed_ = false;
+        if (!ec)
+            self->check_stall();
+    });
+}
+
+// The watchdog fired, or the control backlog overflowed (stalled_).
+void ws_session::check_stall() {
+    if (done_)
+        return;
     const auto stall = std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms);
-    const auto period = std::max<std::chrono::milliseconds>(stall / 4, std::chrono::milliseconds(50));
-    while (!done_) {
-        watchdog_timer_.expires_after(period);
-        auto [ec] = co_await watchdog_timer_.async_wait(as_tuple);
-        if (ec || done_)
-            co_return;
-        const bool pending_too_long =
-            writing_ && std::chrono::steady_clock::now() - write_started_ > stall;
-        if (pending_too_long || stalled_) {
-            ++ctx_.counters.listeners_stalled;
-            log_->warn("session {}: closed with 4005 stalled: not reading for over {} ms", id_,
-                       ctx_.config.limits.stall_timeout_ms);
-            teardown();
-            co_return;
-        }
+    const auto pending = std::chrono::steady_clock::now() - write_started_;
+    if (stalled_ || (writing_ && pending > stall)) {
+        ++ctx_.counters.listeners_stalled;
+        log_->warn("session {}: closed with 4005 stalled: not reading for over {} ms", id_,
+                   ctx_.config.limits.stall_timeout_ms);
+        teardown();
+    } else if (writing_) {  // a later write is pending: watch it for the rest of its time
+        watchdog_armed_ = true;
+        watchdog_timer_.expires_after(stall - std::chrono::duration_cast<std::chrono::milliseconds>(pending));
+        watchdog_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            self->watchdog_armed_ = false;
+            if (!ec)
+                self->check_stall();
+        });
     }
 }
 
@@ -188,7 +268,6 @@ void ws_session::teardown() {
         return;
     done_ = true;
     closing_ = true;
-    wake_.cancel();
     watchdog_timer_.cancel();
     beast::error_code ec;
     ws_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
@@ -198,10 +277,10 @@ void ws_session::teardown() {
 void ws_session::after_push(const outbox::push_result& r) {
     if (r.dropped > 0)
         ctx_.counters.frames_dropped.fetch_add(r.dropped, std::memory_order_relaxed);
-    if (r.overflow)
-        stalled_ = true;
+    if (r.overflow && !stalled_.exchange(true))
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->check_stall(); });
     if (r.wake)
-        wake();
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->start_writer(); });
 }
 
 void ws_session::set_send_buffer(int bytes) {
@@ -211,10 +290,6 @@ void ws_session::set_send_buffer(int bytes) {
     ws_.tcp().socket().set_option(asio::socket_base::send_buffer_size(bytes), ec);
 }
 
-void ws_session::wake() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
-}
-
 void ws_session::send(const protocol::control_message& message) {
     send_text(std::make_shared<const std::string>(protocol::serialize(message)));
 }
@@ -222,8 +297,6 @@ void ws_session::send(const protocol::control_message& message) {
 void ws_session::send_text(std::shared_ptr<const std::string> text) {
     after_push(outbox_.push_text(std::move(text)));
 }
-
-void ws_session::queue_audio(const frame_ref& frame) { after_push(outbox_.push_audio(frame)); }
 
 void ws_session::close(std::uint16_t code, std::string reason) {
     log_->info("session {}: closing with {} {}", id_, code, reason);

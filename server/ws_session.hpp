@@ -1,12 +1,16 @@
 #pragma once
 // The common half of booth and listener WebSocket sessions.
 //
-// Ownership: a session owns itself (shared_from_this held by its coroutines); the registry
-// and the hub hold weak_ptrs. Concurrency: the socket's executor is the session's strand;
-// every member below is touched only on it, except outbox_ (its own mutex), stalled_ and
-// close_going_away(). One reader coroutine, one writer coroutine (the only one that writes,
-// so there is one write in flight), and a watchdog that closes a session whose write has
-// been pending longer than the stall timeout.
+// Ownership: a session owns itself (shared_from_this held by its coroutine and handlers); the
+// registry and the hub hold weak_ptrs. Concurrency: sessions run on one I/O shard (an
+// io_context with one thread), so "the strand" is that thread; every member below is touched
+// only on it, except outbox_ (its own mutex), stalled_ and close_going_away().
+// One reader coroutine for the session's life. The writer coroutine exists only while there is
+// something to write: it is started when a push finds it idle and ends when the outbox is
+// empty, so an idle listener costs no coroutine frame and no timer wake-up (audio to an idle
+// listener does not even queue: deliver_audio() writes it at once). A watchdog timer is armed
+// only while a write is pending and closes a session whose write has been pending longer than
+// the stall timeout.
 
 #include "protocol/control_message.hpp"
 #include "server/outbox.hpp"
@@ -56,7 +60,10 @@ protected:
     // Any thread.
     void send(const protocol::control_message& message);
     void send_text(std::shared_ptr<const std::string> text);
-    void queue_audio(const frame_ref& frame);
+    // On the strand: writes the frame to the socket at once when the writer is idle and the
+    // connection is plain TCP (true), else queues it for the writer (false).
+    bool deliver_audio(const frame_ref& frame);
+    boost::asio::any_io_executor executor() const;
     // On the strand: queue a close after what is already queued, and ignore further input.
     void close(std::uint16_t code, std::string reason);
 
@@ -71,12 +78,15 @@ protected:
     std::shared_ptr<spdlog::logger> log_;
 
 private:
-    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<void> run();  // handshake, then starts the reader
     boost::asio::awaitable<void> read_loop();
     boost::asio::awaitable<void> write_loop();
-    boost::asio::awaitable<void> watchdog();
-    void after_push(const outbox::push_result& r);
-    void wake();
+    // Writes raw_pending_ (the unsent rest of a raw batch); false when the connection failed.
+    boost::asio::awaitable<bool> finish_raw();
+    void start_writer();  // on the strand: unless running (or not open yet)
+    void write_started();  // on the strand: a write is now pending (arms the watchdog)
+    void check_stall();
+    void after_push(const outbox::push_result& r);  // any thread
     void teardown();
 
     ws_stream ws_;
@@ -84,13 +94,16 @@ private:
     connection_slot slot_;
     bool receives_audio_;  // a listener (never pinged by the server; see run())
     outbox outbox_;
-    boost::asio::steady_timer wake_;
     boost::asio::steady_timer watchdog_timer_;
     std::uint64_t id_ = 0;
     int protocol_errors_ = 0;
+    bool open_ = false;     // the handshake is done: the writer may run
     bool closing_ = false;  // a close is queued: ignore further input
     bool done_ = false;     // the connection is over
-    bool writing_ = false;
+    bool writer_running_ = false;
+    bool watchdog_armed_ = false;
+    bool writing_ = false;  // a write is pending (write_started_ says since when)
+    std::vector<std::uint8_t> raw_pending_;  // owed before anything else is written
     std::chrono::steady_clock::time_point write_started_;
     std::atomic<bool> stalled_{false};
 };

@@ -75,8 +75,13 @@ asio::awaitable<std::tuple<ws_stream::error_code>> ws_stream::accept(const http_
     return std::visit([&](auto& ws) { return ws.async_accept(request, as_tuple); }, ws_);
 }
 
-asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::read(beast::flat_buffer& buffer) {
-    return std::visit([&](auto& ws) { return ws.async_read(buffer, as_tuple); }, ws_);
+asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::read_some(beast::flat_buffer& buffer,
+                                                                                     std::size_t limit) {
+    return std::visit([&](auto& ws) { return ws.async_read_some(buffer, limit, as_tuple); }, ws_);
+}
+
+bool ws_stream::is_message_done() const {
+    return std::visit([](const auto& ws) { return ws.is_message_done(); }, ws_);
 }
 
 asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::write(asio::const_buffer data,

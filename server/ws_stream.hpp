@@ -40,7 +40,12 @@ public:
     bool got_text() const;
 
     boost::asio::awaitable<std::tuple<error_code>> accept(const http_request& request);
-    boost::asio::awaitable<std::tuple<error_code, std::size_t>> read(boost::beast::flat_buffer& buffer);
+    // Part of a message, at most `limit` bytes, appended to `buffer`; is_message_done() says
+    // whether the message is complete. (A small limit keeps the buffer, which is allocated
+    // while the read waits, small.)
+    boost::asio::awaitable<std::tuple<error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
+                                                                          std::size_t limit);
+    bool is_message_done() const;
     boost::asio::awaitable<std::tuple<error_code, std::size_t>> write(boost::asio::const_buffer data,
                                                                       bool text);
     boost::asio::awaitable<std::tuple<error_code>> close(boost::beast::websocket::close_reason reason);

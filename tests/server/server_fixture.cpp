@@ -27,10 +27,9 @@ server::server_config server_fixture::test_config() {
 
 void server_fixture::start(server::server_config config) {
     spdlog::set_level(spdlog::level::warn);
-    server_ = std::make_unique<server::server>(server_ioc_, std::move(config));
+    server_ = std::make_unique<server::server>(server_pool_, std::move(config));
     endpoint_ = server_->start();
-    for (int i = 0; i < 2; ++i)
-        server_threads_.emplace_back([this] { server_ioc_.run(); });
+    server_pool_.start();
     client_thread_ = std::thread([this] { client_ioc_.run(); });
 }
 
@@ -45,9 +44,8 @@ void server_fixture::TearDown() {
     client_ioc_.stop();
     if (client_thread_.joinable())
         client_thread_.join();
-    server_ioc_.stop();
-    for (auto& t : server_threads_)
-        t.join();
+    server_pool_.stop();
+    server_pool_.join();
     EXPECT_TRUE(closed) << "connections still open 5 s after shutdown";
 }
 

@@ -38,10 +38,9 @@ protected:
     // GET over HTTP/1.1; returns {status, body}.
     std::pair<int, std::string> http_get(const std::string& target);
 
-    boost::asio::io_context server_ioc_{2};
+    server::io_pool server_pool_{2};
     std::unique_ptr<server::server> server_;
     boost::asio::ip::tcp::endpoint endpoint_;
-    std::vector<std::thread> server_threads_;
 
     boost::asio::io_context client_ioc_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> client_work_{
