@@ -29,9 +29,9 @@ bool ws_frame_writer::add(const frame_ref& frame) {
     return true;
 }
 
-ws_frame_writer::result ws_frame_writer::send(int fd) {
+ws_frame_writer::result ws_frame_writer::send(int fd, bool check_unsent) {
     int unsent = 0;
-    if (::ioctl(fd, SIOCOUTQNSD, &unsent) != 0 || unsent != 0)
+    if (check_unsent && (::ioctl(fd, SIOCOUTQNSD, &unsent) != 0 || unsent != 0))
         return result::would_block;
     msghdr msg{};
     msg.msg_iov = iov_.data();

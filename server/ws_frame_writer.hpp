@@ -5,9 +5,9 @@
 // no copy), skipping Beast's composed write, its completion handler and a coroutine round
 // trip per frame.
 //
-// Safety with Beast, which still owns the connection: a raw send is attempted only when the
-// kernel holds no unsent bytes of this socket (SIOCOUTQNSD == 0), i.e. no write of Beast's or
-// ours is part-way; then a small message lands in a fresh segment whole or not at all. What the
+// Safety with Beast, which still owns the connection: a raw send is attempted only when no
+// write of Beast's or ours can be part-way: either the kernel holds no unsent bytes of this
+// socket (SIOCOUTQNSD == 0), or the caller knows so (see ws_session::deliver_audio). What the
 // kernel does not take now (rare: a partial batch) is returned so the caller can finish exactly
 // those bytes before anything else is written. Owned by one ws_session; used on its strand only.
 
@@ -36,7 +36,9 @@ public:
 
     enum class result { sent, would_block, partial, error };
     // One attempt on the socket; on `partial`, remaining() holds the bytes still owed.
-    result send(int fd);
+    // check_unsent: first make sure the kernel holds no unsent byte of the socket (one ioctl);
+    // the caller may skip it only when it knows no other write can be part-way.
+    result send(int fd, bool check_unsent = true);
     const std::vector<std::uint8_t>& remaining() const { return remaining_; }
 
 private:

@@ -54,6 +54,12 @@ asio::awaitable<void> ws_session::run() {
         co_return;
     }
     open_ = true;
+    if (!ws_.secure())
+        raw_fd_ = ws_.tcp().socket().native_handle();
+    ws_.on_control_frame([this](websocket::frame_type kind) {  // within the reader: `this` lives
+        if (kind != websocket::frame_type::pong)
+            control_received_ = std::chrono::steady_clock::now();
+    });
     on_open();
     http_request().swap(request_);  // the handshake's headers are not needed any more
     start_writer();
@@ -109,12 +115,20 @@ ws_frame_writer& raw_writer() {
 }
 }  // namespace
 
+bool ws_session::beast_may_be_writing() const {
+    return control_received_.time_since_epoch().count() != 0 &&
+           std::chrono::steady_clock::now() - control_received_ <
+               std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms);
+}
+
 bool ws_session::deliver_audio(const frame_ref& frame) {
-    if (!done_ && !ws_.secure() && raw_pending_.empty() && outbox_.writer_idle()) {
-        // Nothing queued and no write in flight: straight to the socket, no queue, no wake-up.
+    if (!done_ && raw_fd_ >= 0 && raw_pending_.empty() && outbox_.writer_idle()) {
+        // Nothing queued and no write of ours in flight: straight to the socket, no queue, no
+        // wake-up. Beast writes on its own only to answer a ping or close: if the peer sent one
+        // lately (or its answer could still be pending), the kernel is asked first.
         auto& raw = raw_writer();
         raw.add(frame);
-        const auto r = raw.send(ws_.tcp().socket().native_handle());
+        const auto r = raw.send(raw_fd_, beast_may_be_writing());
         if (r == ws_frame_writer::result::sent)
             return true;
         if (r == ws_frame_writer::result::partial) {
@@ -172,12 +186,12 @@ asio::awaitable<void> ws_session::write_loop() {
             if (done_)
                 break;
             // Fast path (plain TCP): a run of audio frames in one raw sendmsg.
-            if (!ws_.secure() && batch[i].what == outbox::entry::kind::audio) {
+            if (raw_fd_ >= 0 && batch[i].what == outbox::entry::kind::audio) {
                 auto& raw = raw_writer();
                 std::size_t j = i;
                 while (j < batch.size() && batch[j].what == outbox::entry::kind::audio && raw.add(batch[j].frame))
                     ++j;
-                const auto r = raw.send(ws_.tcp().socket().native_handle());
+                const auto r = raw.send(raw_fd_, beast_may_be_writing());
                 if (r == ws_frame_writer::result::sent || r == ws_frame_writer::result::partial) {
                     ctx_.counters.frames_out.fetch_add(j - i, std::memory_order_relaxed);
                     i = j;

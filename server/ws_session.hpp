@@ -86,6 +86,7 @@ private:
     void start_writer();  // on the strand: unless running (or not open yet)
     void write_started();  // on the strand: a write is now pending (arms the watchdog)
     void check_stall();
+    bool beast_may_be_writing() const;
     void after_push(const outbox::push_result& r);  // any thread
     void teardown();
 
@@ -103,6 +104,10 @@ private:
     bool writer_running_ = false;
     bool watchdog_armed_ = false;
     bool writing_ = false;  // a write is pending (write_started_ says since when)
+    int raw_fd_ = -1;       // plain TCP: the socket, for raw writes; TLS: -1
+    // When the peer last sent a ping or close, which Beast answers by itself: until a stall
+    // timeout later, a raw write first asks the kernel whether an answer is part-way.
+    std::chrono::steady_clock::time_point control_received_{};
     std::vector<std::uint8_t> raw_pending_;  // owed before anything else is written
     std::chrono::steady_clock::time_point write_started_;
     std::atomic<bool> stalled_{false};

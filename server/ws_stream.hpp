@@ -11,6 +11,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include <functional>
 #include <tuple>
 #include <variant>
 
@@ -38,6 +39,9 @@ public:
     void configure(std::size_t read_message_max, std::chrono::seconds handshake_timeout,
                    std::chrono::seconds idle_timeout);
     bool got_text() const;
+    // Called (inside a read) for every ping, pong or close the peer sends, before Beast
+    // answers it on its own. Set once, before the first read.
+    void on_control_frame(std::function<void(boost::beast::websocket::frame_type)> callback);
 
     boost::asio::awaitable<std::tuple<error_code>> accept(const http_request& request);
     // Part of a message, at most `limit` bytes, appended to `buffer`; is_message_done() says

@@ -156,6 +156,30 @@ TEST_F(robustness, ping_pong_and_listener_stats_reach_the_channel_list) {
     EXPECT_DOUBLE_EQ(en["heard"]["concealed_ratio_mean"].get<double>(), 0.02);
 }
 
+// Audio to a listener goes out as raw writes beside Beast, which answers WebSocket pings on its
+// own: a client that pings while audio pours in (some of it through a nearly full socket) gets
+// every pong and every frame intact.
+TEST_F(robustness, websocket_pings_during_audio_get_pongs_and_every_frame_intact) {
+    start();
+    test_client::options small_window;
+    small_window.receive_buffer = 4096;
+    auto listener = connect("/ws/listen?channels=en", small_window);
+    ASSERT_TRUE(listener->wait_for([](auto& m) { return !test_client::of_type(m, "subscribed").empty(); }));
+    auto booth = connect("/ws/booth?channel=en");
+    const auto frames = make_frames(codec::speech_like(3.0, 5), 64'000);  // 150 frames
+    constexpr std::size_t pings = 100;
+    auto sent = booth->stream(frames, std::chrono::microseconds(4'000));  // 5x real time
+    for (std::size_t i = 0; i < pings; ++i)
+        listener->send_ping("p" + std::to_string(i));
+    ASSERT_EQ(sent.wait_for(10s), std::future_status::ready);
+    ASSERT_TRUE(listener->wait_for([&](auto& m) { return count_frames(m, 1) >= frames.size(); }))
+        << "heard " << count_frames(listener->messages(), 1) << " of " << frames.size();
+    const auto heard = decode_heard(listener->messages(), 1);
+    EXPECT_EQ(heard.missing, 0u);
+    EXPECT_TRUE(listener->wait_pongs(pings)) << "pongs: " << listener->pongs() << " of " << pings;
+    EXPECT_FALSE(listener->wait_closed(0ms).has_value()) << "the connection broke: " << listener->close_reason();
+}
+
 TEST_F(robustness, shutdown_tells_everyone_going_away) {
     start();
     auto listener = listen("en");

@@ -52,6 +52,14 @@ std::shared_ptr<test_client> test_client::connect(asio::io_context& ioc,
 }
 
 void test_client::start_reading() {
+    // Runs inside a read, on the strand, without the lock held.
+    ws_.control_callback([this](beast::websocket::frame_type kind, beast::string_view) {
+        if (kind == beast::websocket::frame_type::pong) {
+            std::lock_guard lock(mutex_);
+            ++pongs_;
+            changed_.notify_all();
+        }
+    });
     asio::co_spawn(
         strand_,
         [self = shared_from_this()]() -> asio::awaitable<void> {
@@ -83,10 +91,16 @@ void test_client::pump() {
         strand_,
         [self = shared_from_this()]() -> asio::awaitable<void> {
             while (!self->out_.empty()) {
-                auto [text, data] = std::move(self->out_.front());
+                auto [kind, data] = std::move(self->out_.front());
                 self->out_.pop_front();
-                self->ws_.text(text);
-                auto [ec, n] = co_await self->ws_.async_write(asio::buffer(data), as_tuple);
+                beast::error_code ec;
+                if (kind == out_kind::ping) {
+                    std::tie(ec) = co_await self->ws_.async_ping(
+                        beast::websocket::ping_data(data.c_str()), as_tuple);
+                } else {
+                    self->ws_.text(kind == out_kind::text);
+                    std::tie(ec, std::ignore) = co_await self->ws_.async_write(asio::buffer(data), as_tuple);
+                }
                 if (ec)
                     break;
             }
@@ -97,16 +111,28 @@ void test_client::pump() {
 
 void test_client::send_text(std::string text) {
     asio::post(strand_, [self = shared_from_this(), text = std::move(text)]() mutable {
-        self->out_.emplace_back(true, std::move(text));
+        self->out_.emplace_back(out_kind::text, std::move(text));
         self->pump();
     });
 }
 
 void test_client::send_binary(std::vector<std::uint8_t> bytes) {
     asio::post(strand_, [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
-        self->out_.emplace_back(false, std::string(bytes.begin(), bytes.end()));
+        self->out_.emplace_back(out_kind::binary, std::string(bytes.begin(), bytes.end()));
         self->pump();
     });
+}
+
+void test_client::send_ping(std::string payload) {
+    asio::post(strand_, [self = shared_from_this(), payload = std::move(payload)]() mutable {
+        self->out_.emplace_back(out_kind::ping, std::move(payload));
+        self->pump();
+    });
+}
+
+std::size_t test_client::pongs() const {
+    std::lock_guard lock(mutex_);
+    return pongs_;
 }
 
 std::future<void> test_client::stream(std::vector<std::vector<std::uint8_t>> frames,
@@ -119,7 +145,7 @@ std::future<void> test_client::stream(std::vector<std::vector<std::uint8_t>> fra
             for (std::size_t i = 0; i < frames.size(); ++i) {
                 timer.expires_at(start + interval * static_cast<long>(i));
                 co_await timer.async_wait(as_tuple);
-                self->out_.emplace_back(false, std::string(frames[i].begin(), frames[i].end()));
+                self->out_.emplace_back(out_kind::binary, std::string(frames[i].begin(), frames[i].end()));
                 self->pump();
             }
         },
@@ -145,6 +171,11 @@ std::optional<std::uint16_t> test_client::wait_closed(std::chrono::milliseconds 
     if (!changed_.wait_for(lock, timeout, [&] { return ended_; }))
         return std::nullopt;
     return close_code_;
+}
+
+bool test_client::wait_pongs(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return pongs_ >= n || ended_; }) && pongs_ >= n;
 }
 
 std::string test_client::close_reason() const {

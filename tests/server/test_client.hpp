@@ -47,6 +47,11 @@ public:
 
     void send_text(std::string text);
     void send_binary(std::vector<std::uint8_t> bytes);
+    // A WebSocket-level ping (not tolk's JSON ping); pongs() counts the answers.
+    void send_ping(std::string payload);
+    std::size_t pongs() const;
+    // Waits (bounded) until at least n pongs have arrived; returns whether they did.
+    bool wait_pongs(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Sends each frame at start + i * interval (a real-time source); resolves when all are sent.
     std::future<void> stream(std::vector<std::vector<std::uint8_t>> frames,
                              std::chrono::microseconds interval);
@@ -73,12 +78,14 @@ private:
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
-    std::deque<std::pair<bool, std::string>> out_;  // on the strand
+    enum class out_kind { text, binary, ping };
+    std::deque<std::pair<out_kind, std::string>> out_;  // on the strand
     bool writing_ = false;                          // on the strand
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<received> messages_;
+    std::size_t pongs_ = 0;
     bool ended_ = false;
     std::uint16_t close_code_ = 0;
     std::string close_reason_;
