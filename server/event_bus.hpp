@@ -4,7 +4,8 @@
 // single-node implementation; a multi-node backend (frames carried between servers over a
 // messaging engine) implements the same interface around a local_hub.
 //
-// Thread-safety: every member may be called from any session's strand.
+// Thread-safety: every member may be called from any thread. Frames reach a listener on its
+// own executor (listener_link::deliver); subscribe() called there takes effect at once.
 
 #include "protocol/control_message.hpp"
 #include "server/frame_ref.hpp"
