@@ -3,11 +3,14 @@
 #include "clients/common/latency_histogram.hpp"
 #include "clients/common/monotonic_clock.hpp"
 #include "clients/common/sequence_tracker.hpp"
+#include "clients/loadgen/icecast_raw.hpp"
 #include "clients/loadgen/ogg_pages.hpp"
+#include "clients/loadgen/raw_socket.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -17,10 +20,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <opus/opus.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -32,42 +35,14 @@ constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr int frame_samples = 960;  // 20 ms at 48 kHz
-constexpr std::uint16_t pre_skip = 312;
-constexpr std::size_t max_pages = 50 * 3600;  // an hour of 20 ms pages per mount
+using icecast::frame_samples;
+using icecast::max_pages;
+using icecast::mount_clock;
+using icecast::pre_skip;
 
-std::string base64(const std::string& in) {
-    static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    unsigned v = 0;
-    int bits = -6;
-    for (unsigned char c : in) {
-        v = (v << 8) + c;
-        bits += 8;
-        while (bits >= 0) {
-            out.push_back(abc[(v >> bits) & 0x3f]);
-            bits -= 6;
-        }
-    }
-    if (bits > -6)
-        out.push_back(abc[((v << 8) >> (bits + 8)) & 0x3f]);
-    while (out.size() % 4)
-        out.push_back('=');
-    return out;
+std::string base64_text(const std::string& in) {
+    return raw::base64({reinterpret_cast<const std::uint8_t*>(in.data()), in.size()});
 }
-
-struct mount_clock {
-    std::vector<std::atomic<std::int64_t>> written_us = std::vector<std::atomic<std::int64_t>>(max_pages);
-};
-
-struct listener_result {
-    client::latency_histogram latency;
-    client::sequence_tracker sequence;
-    std::uint64_t window_frames = 0;
-    bool connected = false;
-    bool closed_by_server = false;
-    std::string error;
-};
 
 struct shared_state {
     const icecast_options& options;
@@ -88,7 +63,7 @@ asio::awaitable<void> run_source(shared_state& s, std::size_t m, double tone_hz)
     socket.set_option(tcp::no_delay(true));
     const std::string mount = "/" + s.options.mounts[m];
     const std::string request = "SOURCE " + mount + " HTTP/1.0\r\nAuthorization: Basic " +
-                                base64("source:" + s.options.password) +
+                                base64_text("source:" + s.options.password) +
                                 "\r\nContent-Type: audio/ogg\r\nIce-Name: bench\r\nIce-Public: 0\r\n\r\n";
     co_await asio::async_write(socket, asio::buffer(request), asio::use_awaitable);
     asio::streambuf response;
@@ -137,7 +112,7 @@ asio::awaitable<void> run_source(shared_state& s, std::size_t m, double tone_hz)
     }
 }
 
-asio::awaitable<void> run_listener(shared_state& s, std::size_t m, listener_result& r) {
+asio::awaitable<void> run_listener(shared_state& s, std::size_t m, icecast::listener_result& r) {
     auto ex = co_await asio::this_coro::executor;
     tcp::socket socket(ex);
     bool counted = true;
@@ -170,11 +145,10 @@ asio::awaitable<void> run_listener(shared_state& s, std::size_t m, listener_resu
     head.consume(hn);
     ogg_page_reader reader;
     auto on_page = [&](std::int64_t granule, std::uint8_t) {
-        if (granule <= pre_skip)
-            return;  // OpusHead, OpusTags
-        const auto k = static_cast<std::size_t>((granule - pre_skip) / frame_samples - 1);
-        if (k >= max_pages)
+        const auto page = icecast::page_index(granule);  // nothing for OpusHead, OpusTags
+        if (!page)
             return;
+        const std::size_t k = *page;
         r.sequence.observe(static_cast<std::uint32_t>(k));
         if (s.window_open.load(std::memory_order_relaxed)) {
             const auto written = s.clocks[m]->written_us[k].load(std::memory_order_acquire);
@@ -196,8 +170,6 @@ asio::awaitable<void> run_listener(shared_state& s, std::size_t m, listener_resu
     }
 }
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
-
 }  // namespace
 
 nlohmann::json run_icecast_load(const icecast_options& o) {
@@ -205,7 +177,10 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
     shared_state s{o, {}, {}, {}, {}, {}};
     for (std::size_t m = 0; m < o.mounts.size(); ++m)
         s.clocks.push_back(std::make_unique<mount_clock>());
-    std::vector<listener_result> results(static_cast<std::size_t>(o.listeners));
+    std::vector<icecast::listener_result> results(static_cast<std::size_t>(o.listeners));
+    std::unique_ptr<icecast::icecast_fleet> fleet;
+    if (o.raw_engine)
+        fleet = std::make_unique<icecast::icecast_fleet>(o, s.clocks, results);
     std::string failure;
     auto on_error = [&](std::exception_ptr e) {
         if (!e)
@@ -216,56 +191,74 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
             failure = ex.what();
             s.stopping = true;
             io.stop();
+            if (fleet)
+                fleet->interrupt();
         }
     };
     for (std::size_t m = 0; m < o.mounts.size(); ++m)
         asio::co_spawn(asio::make_strand(io), run_source(s, m, 220.0 + 110.0 * static_cast<double>(m)), on_error);
 
-    std::chrono::steady_clock::time_point started, ramped, stopped;
-    process_usage watched_start, watched_end;
-    auto driver = [&]() -> asio::awaitable<void> {
-        asio::steady_timer t(co_await asio::this_coro::executor);
-        t.expires_after(std::chrono::milliseconds(static_cast<int>(o.warmup_s * 1000)));
-        co_await t.async_wait(as_tuple);
-        started = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < results.size() && !s.stopping; ++i) {
-            while (s.connecting >= o.max_connecting) {
-                t.expires_after(std::chrono::milliseconds(2));
+    load_run run;  // started, ramped, stopped, watched, cpu
+    if (fleet) {
+        // The sources on a thread of their own, the listeners on this one (one epoll loop).
+        auto work = asio::make_work_guard(io);
+        thread_cpu source_cpu;
+        std::thread sources([&] {
+            io.run();
+            source_cpu = this_thread_cpu();
+        });
+        if (fleet->pause_for(o.warmup_s))
+            run = fleet->run();
+        s.stopping = true;
+        io.stop();
+        sources.join();
+        run.cpu.push_back(source_cpu);
+    } else {
+        auto driver = [&]() -> asio::awaitable<void> {
+            asio::steady_timer t(co_await asio::this_coro::executor);
+            t.expires_after(std::chrono::milliseconds(static_cast<int>(o.warmup_s * 1000)));
+            co_await t.async_wait(as_tuple);
+            run.started = std::chrono::steady_clock::now();
+            for (std::size_t i = 0; i < results.size() && !s.stopping; ++i) {
+                while (s.connecting >= o.max_connecting) {
+                    t.expires_after(std::chrono::milliseconds(2));
+                    co_await t.async_wait(as_tuple);
+                }
+                ++s.connecting;
+                asio::co_spawn(asio::make_strand(io), run_listener(s, i % o.mounts.size(), results[i]),
+                               asio::detached);
+            }
+            while (s.attempts_done < o.listeners && !s.stopping) {
+                t.expires_after(std::chrono::milliseconds(5));
                 co_await t.async_wait(as_tuple);
             }
-            ++s.connecting;
-            asio::co_spawn(asio::make_strand(io), run_listener(s, i % o.mounts.size(), results[i]), asio::detached);
-        }
-        while (s.attempts_done < o.listeners && !s.stopping) {
-            t.expires_after(std::chrono::milliseconds(5));
+            run.ramped = std::chrono::steady_clock::now();
+            run.watched_start = read_process_usage(o.watch_pid);
+            run.window_cpu_start = process_cpu();
+            s.window_open = true;
+            t.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(o.duration_s * 1e6)));
             co_await t.async_wait(as_tuple);
-        }
-        ramped = std::chrono::steady_clock::now();
-        watched_start = read_process_usage(o.watch_pid);
-        s.window_open = true;
-        t.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(o.duration_s * 1e6)));
-        co_await t.async_wait(as_tuple);
-        s.window_open = false;
-        stopped = std::chrono::steady_clock::now();
-        watched_end = read_process_usage(o.watch_pid);
-        s.stopping = true;
-        io.stop();  // sockets close with the io_context
-    };
-    asio::co_spawn(asio::make_strand(io), driver(), on_error);
+            s.window_open = false;
+            run.stopped = std::chrono::steady_clock::now();
+            run.watched_end = read_process_usage(o.watch_pid);
+            run.window_cpu_end = process_cpu();
+            s.stopping = true;
+            io.stop();  // sockets close with the io_context
+        };
+        asio::co_spawn(asio::make_strand(io), driver(), on_error);
 
-    const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<double> user(static_cast<std::size_t>(threads)), system(static_cast<std::size_t>(threads));
-    std::vector<std::thread> pool;
-    for (int i = 0; i < threads; ++i)
-        pool.emplace_back([&, i] {
-            io.run();
-            rusage u{};
-            getrusage(RUSAGE_THREAD, &u);
-            user[static_cast<std::size_t>(i)] = seconds(u.ru_utime);
-            system[static_cast<std::size_t>(i)] = seconds(u.ru_stime);
-        });
-    for (auto& th : pool)
-        th.join();
+        const int threads =
+            o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        run.cpu.resize(static_cast<std::size_t>(threads));
+        std::vector<std::thread> pool;
+        for (int i = 0; i < threads; ++i)
+            pool.emplace_back([&, i] {
+                io.run();
+                run.cpu[static_cast<std::size_t>(i)] = this_thread_cpu();
+            });
+        for (auto& th : pool)
+            th.join();
+    }
     if (!failure.empty())
         throw std::runtime_error(failure);
 
@@ -285,18 +278,23 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
             ++reasons["closed by server"];
     }
     double cpu_user = 0, cpu_system = 0;
-    for (int i = 0; i < threads; ++i) {
-        cpu_user += user[static_cast<std::size_t>(i)];
-        cpu_system += system[static_cast<std::size_t>(i)];
+    nlohmann::json threads = nlohmann::json::array();
+    for (const thread_cpu& t : run.cpu) {
+        threads.push_back({{"user_s", t.user_s}, {"system_s", t.system_s}});
+        cpu_user += t.user_s;
+        cpu_system += t.system_s;
     }
-    const double measured = std::chrono::duration<double>(stopped - ramped).count();
-    return {
+    const double measured = std::chrono::duration<double>(run.stopped - run.ramped).count();
+    const double window_user = run.window_cpu_end.user_s - run.window_cpu_start.user_s;  // whole process
+    const double window_system = run.window_cpu_end.system_s - run.window_cpu_start.system_s;
+    nlohmann::json report = {
         {"server", o.host + ":" + std::to_string(o.port)},
+        {"engine", fleet ? "raw" : "asio"},
         {"listeners", o.listeners},
         {"channels", o.mounts},
         {"connected", connected},
         {"failed", static_cast<std::uint64_t>(o.listeners) - connected},
-        {"ramp_s", std::chrono::duration<double>(ramped - started).count()},
+        {"ramp_s", std::chrono::duration<double>(run.ramped - run.started).count()},
         {"measured_s", measured},
         {"clock", "shared steady clock: source page write -> listener read"},
         {"active",
@@ -308,14 +306,30 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
           {"closed_by_server", closed},
           {"latency", client::to_json(latency.summary())}}},
         {"close_reasons", reasons},
-        {"cpu", {{"user_s", cpu_user}, {"system_s", cpu_system}}},
+        {"cpu",
+         {{"threads", threads},
+          {"user_s", cpu_user},
+          {"system_s", cpu_system},
+          {"window_user_s", window_user},
+          {"window_system_s", window_system},
+          {"window_percent", measured > 0 ? 100.0 * (window_user + window_system) / measured : 0.0}}},
         {"watched",
          {{"pid", o.watch_pid},
-          {"valid", watched_start.valid && watched_end.valid},
-          {"cpu_s", watched_end.cpu_s - watched_start.cpu_s},
-          {"rss_kb_start", watched_start.rss_kb},
-          {"rss_kb_end", watched_end.rss_kb}}},
+          {"valid", run.watched_start.valid && run.watched_end.valid},
+          {"cpu_s", run.watched_end.cpu_s - run.watched_start.cpu_s},
+          {"rss_kb_start", run.watched_start.rss_kb},
+          {"rss_kb_end", run.watched_end.rss_kb}}},
     };
+    if (fleet) {
+        report["latency_source"] = fleet->fallback_frames() == 0 ? "kernel receive timestamp"
+                                   : fleet->kernel_frames() == 0 ? "user-space receipt time"
+                                       : "kernel receive timestamp, some frames user-space receipt time";
+        report["latency_kernel_frames"] = fleet->kernel_frames();
+        report["latency_fallback_frames"] = fleet->fallback_frames();
+    } else {
+        report["latency_source"] = "user-space receipt time";
+    }
+    return report;
 }
 
 }  // namespace tolk::loadgen

@@ -5,8 +5,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <thread>
 
@@ -31,19 +29,15 @@ client::connection_options connection_for(const load_options& options) {
     return c;
 }
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
-
 }  // namespace
 
 load_generator::load_generator(const load_options& options)
     : options_(options), strand_(asio::make_strand(io_)), timer_(strand_) {
     const auto n = static_cast<std::size_t>(std::max(options_.listeners, 0));
-    const auto stalled = static_cast<std::size_t>(std::clamp(options_.stall_fraction, 0.0, 1.0) * static_cast<double>(n) + 0.5);
     const auto base = connection_for(options_);
     listeners_.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        // Stalled listeners are spread evenly, so every channel gets its share.
-        const bool stall = stalled > 0 && (i * stalled) / n != ((i + 1) * stalled) / n;
+        const bool stall = is_stalled_listener(i, n, options_.stall_fraction);
         listener_setup setup{options_.channels[i % options_.channels.size()], stall, options_.use_clock_offset,
                              &window_open_};
         auto connection = base;
@@ -67,9 +61,7 @@ nlohmann::json load_generator::run() {
     for (int t = 0; t < threads; ++t)
         pool.emplace_back([this, t] {
             io_.run();
-            rusage usage{};
-            getrusage(RUSAGE_THREAD, &usage);
-            cpu_[static_cast<std::size_t>(t)] = {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+            cpu_[static_cast<std::size_t>(t)] = this_thread_cpu();
         });
     for (auto& thread : pool)
         thread.join();
@@ -100,6 +92,7 @@ void load_generator::start_measurement() {
     measuring_ = true;
     ramped_ = std::chrono::steady_clock::now();
     watched_start_ = read_process_usage(options_.watch_pid);
+    window_cpu_start_ = process_cpu();
     window_open_ = true;
     client::component_logger("loadgen")->info("{} connection attempts made in {:.2f} s; measuring for {} s",
                                               listeners_.size(),
@@ -119,8 +112,11 @@ void load_generator::finish() {
     window_open_ = false;
     stopped_ = std::chrono::steady_clock::now();
     watched_end_ = read_process_usage(options_.watch_pid);
-    if (ramped_ == std::chrono::steady_clock::time_point{})
+    window_cpu_end_ = process_cpu();
+    if (ramped_ == std::chrono::steady_clock::time_point{}) {
         ramped_ = stopped_;
+        window_cpu_start_ = window_cpu_end_;
+    }
     for (std::size_t i = 0; i < next_; ++i)
         listeners_[i]->stop();
     if (stopped_listeners_ == next_)
@@ -136,6 +132,26 @@ void load_generator::listener_stopped() {
     ++stopped_listeners_;
     if (finished_ && stopped_listeners_ == next_)
         timer_.cancel();  // everyone closed: no need to wait out the grace period
+}
+
+nlohmann::json load_generator::report() const {
+    std::vector<listener_result> results;
+    results.reserve(next_);
+    for (std::size_t i = 0; i < next_; ++i)
+        results.push_back({&listeners_[i]->stats(), listeners_[i]->setup().stall});
+    load_run run;
+    run.attempted = next_;
+    run.started = started_;
+    run.ramped = ramped_;
+    run.stopped = stopped_;
+    run.cpu = cpu_;
+    run.watched_start = watched_start_;
+    run.watched_end = watched_end_;
+    run.window_cpu_start = window_cpu_start_;
+    run.window_cpu_end = window_cpu_end_;
+    auto report = make_load_report(options_, results, run);
+    report["latency_source"] = "user-space receipt time";
+    return report;
 }
 
 }  // namespace tolk::loadgen

@@ -1,15 +1,14 @@
 #pragma once
-// tolk-loadgen's engine: N load_listeners in one process over T I/O threads, spread
-// round-robin over the channels.  Connections are opened with bounded concurrency (a ramp)
-// so a thousand of them do not overflow the server's accept backlog; the measurement runs
-// for `duration` once every connection has been attempted.
+// tolk-loadgen's Beast engine (--engine beast; raw_fleet is the epoll one): N load_listeners
+// in one process over T I/O threads, spread round-robin over the channels.  Connections are
+// opened with bounded concurrency (a ramp) so a thousand of them do not overflow the server's
+// accept backlog; the measurement runs for `duration` once every connection has been attempted.
 //
 // Threading: run() blocks the calling thread; the ramp state lives on the generator's
 // strand; each listener has its own strand.  The report is built after the threads joined.
 
-#include "clients/common/ws_url.hpp"
 #include "clients/loadgen/load_listener.hpp"
-#include "clients/loadgen/process_usage.hpp"
+#include "clients/loadgen/load_report.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,23 +22,6 @@
 #include <vector>
 
 namespace tolk::loadgen {
-
-struct load_options {
-    client::ws_url server;
-    int listeners = 100;
-    double duration_s = 10;
-    std::vector<std::string> channels{"en", "fr", "es"};
-    int threads = 0;               // 0: one per core
-    double stall_fraction = 0;     // share of listeners that stop reading
-    int max_connecting = 64;       // connection attempts in flight at once
-    bool use_clock_offset = false; // ping/pong offsets (loadgen on another machine)
-    int watch_pid = 0;             // the server's process: its CPU and RSS over the window
-};
-
-struct thread_cpu {
-    double user_s = 0;
-    double system_s = 0;
-};
 
 class load_generator {
 public:
@@ -73,6 +55,7 @@ private:
     std::vector<thread_cpu> cpu_;
     std::atomic<bool> window_open_{false};  // listeners record latency only inside the window
     process_usage watched_start_, watched_end_;
+    thread_cpu window_cpu_start_, window_cpu_end_;
 };
 
 }  // namespace tolk::loadgen

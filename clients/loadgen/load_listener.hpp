@@ -8,9 +8,8 @@
 // load generator only after the I/O threads have stopped.
 
 #include "clients/common/connection_handler.hpp"
-#include "clients/common/latency_histogram.hpp"
-#include "clients/common/sequence_tracker.hpp"
 #include "clients/common/ws_connection.hpp"
+#include "clients/loadgen/load_report.hpp"
 
 #include <atomic>
 #include <functional>
@@ -19,20 +18,6 @@
 #include <string>
 
 namespace tolk::loadgen {
-
-struct listener_stats {
-    client::latency_histogram latency;  // receipt - ingress_us, µs, inside the window
-    std::uint64_t window_frames = 0;    // frames received inside the measurement window
-    client::sequence_tracker sequence;
-    std::uint64_t resyncs = 0;
-    std::uint64_t resync_dropped = 0;
-    std::uint64_t bad_frames = 0;
-    bool connected = false;        // the WebSocket handshake succeeded
-    bool subscribed = false;
-    bool closed_by_server = false; // closed before we stopped it
-    std::uint16_t close_code = 0;
-    std::string close_reason;
-};
 
 struct listener_setup {
     std::string channel;

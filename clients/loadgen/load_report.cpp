@@ -1,12 +1,41 @@
-// load_generator: the report — totals over the listeners that kept reading, the stalled ones
-// apart, connection failures and closes, and the loadgen's own CPU time per thread.
-#include "clients/loadgen/load_generator.hpp"
+// tolk-loadgen's report, for both engines — totals over the listeners that kept reading, the
+// stalled ones apart, connection failures and closes, and the engine's own CPU time per thread.
+#include "clients/loadgen/load_report.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <map>
 
 namespace tolk::loadgen {
 
-nlohmann::json load_generator::report() const {
+namespace {
+
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+}  // namespace
+
+bool is_stalled_listener(std::size_t i, std::size_t n, double stall_fraction) {
+    if (n == 0)
+        return false;
+    const auto stalled = static_cast<std::size_t>(std::clamp(stall_fraction, 0.0, 1.0) * static_cast<double>(n) + 0.5);
+    return stalled > 0 && (i * stalled) / n != ((i + 1) * stalled) / n;
+}
+
+thread_cpu this_thread_cpu() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+
+thread_cpu process_cpu() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+
+nlohmann::json make_load_report(const load_options& options, std::span<const listener_result> listeners,
+                                const load_run& run) {
     struct group {
         client::latency_histogram latency;
         std::uint64_t listeners = 0, received = 0, window_frames = 0, missing = 0, out_of_order = 0, resyncs = 0,
@@ -28,9 +57,9 @@ nlohmann::json load_generator::report() const {
 
     std::uint64_t connected = 0, subscribed = 0, failed = 0;
     std::map<std::string, std::uint64_t> close_reasons;  // "4005 stalled", "connect: ..."
-    for (std::size_t i = 0; i < next_; ++i) {
-        const listener_stats& s = listeners_[i]->stats();
-        group& g = listeners_[i]->setup().stall ? stalled : active;
+    for (const listener_result& l : listeners) {
+        const listener_stats& s = *l.stats;
+        group& g = l.stalled ? stalled : active;
         ++g.listeners;
         connected += s.connected;
         subscribed += s.subscribed;
@@ -50,33 +79,43 @@ nlohmann::json load_generator::report() const {
 
     nlohmann::json threads = nlohmann::json::array();
     double user = 0, system = 0;
-    for (const thread_cpu& t : cpu_) {
+    for (const thread_cpu& t : run.cpu) {
         threads.push_back({{"user_s", t.user_s}, {"system_s", t.system_s}});
         user += t.user_s;
         system += t.system_s;
     }
-    const double measured = std::chrono::duration<double>(stopped_ - ramped_).count();
+    const double measured = std::chrono::duration<double>(run.stopped - run.ramped).count();
+    // The whole process over the measurement window only (the ramp's connects left out).
+    const double window_user = run.window_cpu_end.user_s - run.window_cpu_start.user_s;
+    const double window_system = run.window_cpu_end.system_s - run.window_cpu_start.system_s;
     return {
-        {"server", options_.server.authority()},
-        {"listeners", options_.listeners},
-        {"channels", options_.channels},
-        {"attempted", next_},
+        {"server", options.server.authority()},
+        {"engine", options.engine == load_engine::raw ? "raw" : "beast"},
+        {"listeners", options.listeners},
+        {"channels", options.channels},
+        {"attempted", run.attempted},
         {"connected", connected},
         {"subscribed", subscribed},
         {"failed", failed},
-        {"ramp_s", std::chrono::duration<double>(ramped_ - started_).count()},
+        {"ramp_s", std::chrono::duration<double>(run.ramped - run.started).count()},
         {"measured_s", measured},
-        {"clock", options_.use_clock_offset ? "ping/pong offset" : "shared steady clock"},
+        {"clock", options.use_clock_offset ? "ping/pong offset" : "shared steady clock"},
         {"active", active.to_json(measured)},
         {"stalled", stalled.to_json(measured)},
         {"close_reasons", close_reasons},
-        {"cpu", {{"threads", threads}, {"user_s", user}, {"system_s", system}}},
+        {"cpu",
+         {{"threads", threads},
+          {"user_s", user},
+          {"system_s", system},
+          {"window_user_s", window_user},
+          {"window_system_s", window_system},
+          {"window_percent", measured > 0 ? 100.0 * (window_user + window_system) / measured : 0.0}}},
         {"watched",
-         {{"pid", options_.watch_pid},
-          {"valid", watched_start_.valid && watched_end_.valid},
-          {"cpu_s", watched_end_.cpu_s - watched_start_.cpu_s},
-          {"rss_kb_start", watched_start_.rss_kb},
-          {"rss_kb_end", watched_end_.rss_kb}}},
+         {{"pid", options.watch_pid},
+          {"valid", run.watched_start.valid && run.watched_end.valid},
+          {"cpu_s", run.watched_end.cpu_s - run.watched_start.cpu_s},
+          {"rss_kb_start", run.watched_start.rss_kb},
+          {"rss_kb_end", run.watched_end.rss_kb}}},
     };
 }
 

@@ -69,26 +69,26 @@ std::vector<std::uint8_t> opus_tags(const std::string& vendor) {
     return t;
 }
 
-long ogg_page_reader::page_size(std::size_t at) const {
-    const std::size_t have = buffer_.size() - at;
+long ogg_page_reader::page_size(std::span<const std::uint8_t> in, std::size_t at) {
+    const std::size_t have = in.size() - at;
     if (have < 27)
         return 0;
-    if (std::memcmp(&buffer_[at], "OggS", 4) != 0)
+    if (std::memcmp(&in[at], "OggS", 4) != 0)
         return -1;
-    const std::size_t segments = buffer_[at + 26];
+    const std::size_t segments = in[at + 26];
     if (have < 27 + segments)
         return 0;
     std::size_t body = 0;
     for (std::size_t i = 0; i < segments; ++i)
-        body += buffer_[at + 27 + i];
+        body += in[at + 27 + i];
     const std::size_t total = 27 + segments + body;
     return have < total ? 0 : static_cast<long>(total);
 }
 
-std::int64_t ogg_page_reader::granule_at(std::size_t at) const {
+std::int64_t ogg_page_reader::granule_at(std::span<const std::uint8_t> in, std::size_t at) {
     std::uint64_t g = 0;
     for (int i = 7; i >= 0; --i)
-        g = (g << 8) | buffer_[at + 6 + static_cast<std::size_t>(i)];
+        g = (g << 8) | in[at + 6 + static_cast<std::size_t>(i)];
     return static_cast<std::int64_t>(g);
 }
 

@@ -19,14 +19,21 @@ std::vector<std::uint8_t> opus_head(std::uint16_t pre_skip);
 std::vector<std::uint8_t> opus_tags(const std::string& vendor);
 
 // Feed bytes as they arrive; calls on_page(granule, header_type) for every complete page.
+// Pages are parsed straight from `bytes`; only an incomplete page's bytes are kept (so a
+// reader's memory stays at one page, whatever the size of the reads).
 class ogg_page_reader {
 public:
     template <class F>
     void feed(std::span<const std::uint8_t> bytes, F&& on_page) {
-        buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+        std::span<const std::uint8_t> in = bytes;
+        const bool buffered = !buffer_.empty();
+        if (buffered) {
+            buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+            in = buffer_;
+        }
         std::size_t at = 0;
         for (;;) {
-            const long size = page_size(at);
+            const long size = page_size(in, at);
             if (size == 0)
                 break;
             if (size < 0) {  // lost sync: skip a byte and look for the next capture pattern
@@ -34,18 +41,24 @@ public:
                 ++bad_;
                 continue;
             }
-            on_page(granule_at(at), buffer_[at + 5]);
+            on_page(granule_at(in, at), in[at + 5]);
             at += static_cast<std::size_t>(size);
         }
-        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(at));
+        if (buffered) {
+            buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(at));
+            if (buffer_.empty() && buffer_.capacity() > 16 * 1024)
+                std::vector<std::uint8_t>().swap(buffer_);
+        } else if (at < in.size()) {
+            buffer_.assign(in.begin() + static_cast<long>(at), in.end());
+        }
     }
     std::uint64_t bad_bytes() const { return bad_; }
 
 private:
-    long page_size(std::size_t at) const;  // 0: incomplete, -1: not a page
-    std::int64_t granule_at(std::size_t at) const;
+    static long page_size(std::span<const std::uint8_t> in, std::size_t at);  // 0: incomplete, -1: not a page
+    static std::int64_t granule_at(std::span<const std::uint8_t> in, std::size_t at);
 
-    std::vector<std::uint8_t> buffer_;
+    std::vector<std::uint8_t> buffer_;  // an incomplete page
     std::uint64_t bad_ = 0;
 };
 

@@ -1,0 +1,208 @@
+#include "clients/loadgen/icecast_raw.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tolk::loadgen::icecast {
+
+namespace {
+
+constexpr std::size_t read_buffer_bytes = 64 * 1024;
+constexpr std::size_t max_response_head = 16 * 1024;
+
+raw::fleet_plan plan_for(const icecast_options& o) {
+    raw::fleet_plan p;
+    p.connections = static_cast<std::size_t>(std::max(o.listeners, 0));
+    p.max_connecting = o.max_connecting;
+    p.duration_s = o.duration_s;
+    p.watch_pid = o.watch_pid;
+    // Icecast answers some of a burst of GETs only after 10+ s (the coroutine engine, which
+    // has no timeout, sees ramps of ~14 s at 1,000 listeners): be patient, but bounded.
+    p.connect_timeout = std::chrono::seconds(60);
+    p.connect_rate = o.connect_rate;
+    p.log_name = "icecast-load";
+    return p;
+}
+
+}  // namespace
+
+icecast_fleet::icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks,
+                             std::vector<listener_result>& results)
+    : options_(options), clocks_(clocks), results_(results), driver_(plan_for(options)), buffer_(read_buffer_bytes) {
+    listeners_.resize(driver_.plan().connections);
+    for (std::size_t i = 0; i < listeners_.size(); ++i)
+        listeners_[i].mount = static_cast<std::uint16_t>(i % std::max<std::size_t>(options_.mounts.size(), 1));
+}
+
+icecast_fleet::~icecast_fleet() {
+    for (auto& l : listeners_)
+        if (l.fd >= 0)
+            ::close(l.fd);
+}
+
+bool icecast_fleet::pause_for(double seconds) {
+    using clock = std::chrono::steady_clock;
+    const auto until = clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+    while (!driver_.events().interrupted()) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()).count();
+        if (left <= 0)
+            return true;
+        driver_.events().wait(static_cast<int>(std::min<std::int64_t>(left, 1000)));
+    }
+    return false;
+}
+
+load_run icecast_fleet::run() {
+    address_ = raw::resolve_tcp(options_.host, static_cast<std::uint16_t>(options_.port), &resolve_error_);
+    return driver_.run(*this);
+}
+
+void icecast_fleet::launch(std::size_t i, std::int64_t now_us) {
+    listener& l = listeners_[i];
+    l.attempt_started_us = now_us;
+    if (!address_) {
+        lose(i, "connect: " + resolve_error_);
+        return;
+    }
+    std::string error;
+    l.fd = raw::open_connecting(*address_, 0, &error);
+    if (l.fd < 0) {
+        lose(i, "connect: " + error);
+        return;
+    }
+    l.state = phase::connecting;
+    if (!driver_.events().add(l.fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, i))
+        lose(i, std::string("connect: epoll_ctl: ") + std::strerror(errno));
+}
+
+void icecast_fleet::on_ready(std::uint64_t tag, std::uint32_t events) {
+    const auto i = static_cast<std::size_t>(tag);
+    listener& l = listeners_[i];
+    if (l.state == phase::connecting) {
+        if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+            return;
+        if (const int error = raw::socket_error(l.fd)) {
+            lose(i, std::string("connect: ") + std::strerror(error));
+            return;
+        }
+        l.state = phase::heading;
+        const std::string request =
+            "GET /" + options_.mounts[l.mount] + " HTTP/1.0\r\nUser-Agent: tolk-icecast-load\r\n\r\n";
+        // A fresh socket's send buffer takes a request this small whole.
+        const long n = raw::send_some(l.fd, {reinterpret_cast<const std::uint8_t*>(request.data()), request.size()});
+        if (n != static_cast<long>(request.size()))
+            lose(i, std::string("http: request not sent: ") + (n < 0 ? std::strerror(errno) : "send buffer full"));
+        return;
+    }
+    const bool readable = (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
+    if (readable && (l.state == phase::heading || l.state == phase::open))
+        read_all(i);
+}
+
+void icecast_fleet::check_timeouts(std::int64_t now_us) {
+    const std::int64_t limit_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(driver_.plan().connect_timeout).count();
+    for (std::size_t i = 0; i < driver_.attempted(); ++i) {
+        const listener& l = listeners_[i];
+        if ((l.state == phase::connecting || l.state == phase::heading) && now_us - l.attempt_started_us > limit_us)
+            lose(i, l.state == phase::connecting ? "connect: timed out" : "http: timed out waiting for the response");
+    }
+}
+
+void icecast_fleet::close_all() {
+    for (std::size_t i = 0; i < driver_.attempted(); ++i) {
+        listener& l = listeners_[i];
+        if ((l.state == phase::connecting || l.state == phase::heading) && results_[i].error.empty())
+            results_[i].error = "stopped";
+        release(l);
+    }
+}
+
+void icecast_fleet::read_all(std::size_t i) {
+    listener& l = listeners_[i];
+    for (;;) {
+        const raw::rx_result rx = raw::receive(l.fd, buffer_, driver_.clock());
+        if (rx.bytes > 0) {
+            consume(i, {buffer_.data(), static_cast<std::size_t>(rx.bytes)}, rx);
+            if (l.state != phase::heading && l.state != phase::open)
+                return;
+            continue;  // edge-triggered: on until EAGAIN
+        }
+        if (rx.bytes == 0) {
+            lose(i, l.state == phase::heading ? "http: connection closed before the response" : "");
+            return;
+        }
+        if (rx.error == EINTR)
+            continue;
+        if (rx.error == EAGAIN || rx.error == EWOULDBLOCK)
+            return;
+        lose(i, std::string(l.state == phase::heading ? "http: " : "") + std::strerror(rx.error));
+        return;
+    }
+}
+
+void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {
+    listener& l = listeners_[i];
+    listener_result& r = results_[i];
+    if (l.state == phase::heading) {
+        l.head.insert(l.head.end(), bytes.begin(), bytes.end());
+        const std::string_view text(reinterpret_cast<const char*>(l.head.data()), l.head.size());
+        const std::size_t end = raw::find_head_end(text);
+        if (end == std::string_view::npos) {
+            if (l.head.size() > max_response_head)
+                lose(i, "http: response head over 16 KiB");
+            return;
+        }
+        if (raw::http_status(text.substr(0, end)) != 200) {
+            lose(i, "http: " + std::string(raw::first_line(text)));
+            return;
+        }
+        r.connected = true;
+        l.state = phase::open;
+        driver_.attempt_done();
+        const std::vector<std::uint8_t> rest(l.head.begin() + static_cast<long>(end), l.head.end());
+        std::vector<std::uint8_t>().swap(l.head);
+        if (!rest.empty())
+            consume(i, rest, rx);
+        return;
+    }
+    const mount_clock& clock = *clocks_[l.mount];
+    l.pages.feed(bytes, [&](std::int64_t granule, std::uint8_t) {
+        const auto k = page_index(granule);
+        if (!k)
+            return;
+        r.sequence.observe(static_cast<std::uint32_t>(*k));
+        if (driver_.window_open()) {
+            const auto written = clock.written_us[*k].load(std::memory_order_acquire);
+            r.latency.record(rx.receipt_us - written);
+            ++r.window_frames;
+            ++(rx.kernel_time ? kernel_frames_ : fallback_frames_);
+        }
+    });
+}
+
+void icecast_fleet::lose(std::size_t i, std::string reason) {
+    listener& l = listeners_[i];
+    if (l.state == phase::closed)
+        return;
+    if (l.state == phase::open) {
+        results_[i].closed_by_server = true;
+    } else {
+        results_[i].error = std::move(reason);
+        driver_.attempt_done();
+    }
+    release(l);
+    driver_.socket_closed();
+}
+
+void icecast_fleet::release(listener& l) {
+    if (l.fd >= 0)
+        ::close(l.fd);
+    l.fd = -1;
+    l.state = phase::closed;
+    std::vector<std::uint8_t>().swap(l.head);
+}
+
+}  // namespace tolk::loadgen::icecast

@@ -1,0 +1,117 @@
+#pragma once
+// tolk-loadgen's epoll engine (--engine raw): N listeners in one thread, one epoll instance,
+// non-blocking sockets, a hand-written WebSocket client (raw_ws.hpp), no Asio.  Each listener
+// connects (bounded ramp), upgrades on /ws/listen, says hello, subscribes to its channel after
+// `welcome`, and for every binary frame parses the 28-byte header only: sequence gaps and the
+// delivery latency = kernel receive time (SO_TIMESTAMPNS, converted to CLOCK_MONOTONIC, see
+// raw_socket.hpp) - ingress_us.  When a read brings no timestamp the monotonic time after the
+// read stands in and is counted ("latency_fallback_frames").  Pings get pongs, a close frame
+// is recorded (closed_by_server, code, reason).  Stalled listeners (--stall-fraction) connect
+// with a 4 KiB SO_RCVBUF and stop reading after their first audio frame.
+//
+// Reading: edge-triggered (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, registered once, so no
+// epoll_ctl per write or read).  On an event the listener reads into one shared 64 KiB buffer
+// until EAGAIN; only an incomplete frame's bytes are kept per listener.  (Stopping at a short
+// read instead saves the EAGAIN call but measured no different: the cost per frame is the
+// loopback TCP work, mostly the ACK a drained read sends and its processing on the server's
+// socket, both charged to the reader on loopback.)
+//
+// Same report as the Beast engine (make_load_report) plus "latency_source" and the counts of
+// kernel-timestamped and fallback frames.  --clock-sync is refused (no ping/pong offsets).
+//
+// Threading: run() blocks the calling thread and does everything on it; interrupt() may be
+// called from any thread (an eventfd in the epoll set).  stats() after run() returned.
+
+#include "clients/loadgen/load_report.hpp"
+#include "clients/loadgen/raw_socket.hpp"
+#include "clients/loadgen/raw_ws.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tolk::loadgen {
+
+class raw_fleet {
+public:
+    // Throws std::invalid_argument for options it cannot honour (use_clock_offset).
+    explicit raw_fleet(const load_options& options);
+    ~raw_fleet();
+    raw_fleet(const raw_fleet&) = delete;
+    raw_fleet& operator=(const raw_fleet&) = delete;
+
+    // Runs the whole test once; returns the report.
+    nlohmann::json run();
+    // Ends the measurement early: any thread, any time.
+    void interrupt() { driver_.interrupt(); }
+
+    // After run(): listener i's results (tests).
+    std::size_t size() const { return listeners_.size(); }
+    const listener_stats& stats(std::size_t i) const { return listeners_[i].stats; }
+    bool stalled(std::size_t i) const { return listeners_[i].stall; }
+
+private:
+    friend class raw::fleet_driver;
+
+    enum class phase : std::uint8_t { idle, connecting, upgrading, open, paused, closed };
+
+    struct listener {
+        int fd = -1;
+        phase state = phase::idle;
+        bool stall = false;
+        std::uint16_t channel = 0;              // index into options.channels
+        std::int32_t channel_number = -1;       // from `subscribed`
+        std::int64_t attempt_started_us = 0;
+        std::vector<std::uint8_t> pending;      // an incomplete frame (or response head)
+        std::vector<std::uint8_t> unsent;       // client frames the kernel has not taken yet
+        listener_stats stats;
+    };
+
+    // fleet_driver's engine interface (raw_socket.hpp).
+    void launch(std::size_t i, std::int64_t now_us);
+    void on_ready(std::uint64_t tag, std::uint32_t events);
+    void check_timeouts(std::int64_t now_us);
+    void close_all();
+
+    void on_connected(listener& l);
+    // Reads until EAGAIN (or the listener closes or pauses).
+    void read_all(listener& l);
+    void consume(listener& l, std::span<const std::uint8_t> bytes, const raw::rx_result& rx);
+    // Handles one complete frame; false when the listener is closed or paused.
+    bool on_frame(listener& l, const ws_wire::frame& f, const raw::rx_result& rx);
+    void on_text(listener& l, std::string_view text);
+    void on_audio(listener& l, std::span<const std::uint8_t> bytes, const raw::rx_result& rx);
+    void send_frame(listener& l, std::uint8_t op, std::span<const std::uint8_t> payload);
+    void send_frame(listener& l, std::uint8_t op, std::string_view payload);
+    void write_out(listener& l, std::span<const std::uint8_t> bytes);
+    void flush(listener& l);
+    void pause(listener& l);
+    // The connection is gone: before the upgrade completed a failed attempt with `reason`,
+    // after it closed by the server (close frame code, or 0: EOF, reset, protocol error).
+    void lose(listener& l, std::uint16_t code, std::string reason);
+    void release(listener& l);
+    std::uint32_t next_mask();
+
+    load_options options_;
+    raw::fleet_driver driver_;
+    std::optional<raw::address> address_;
+    std::string resolve_error_;
+    std::string target_;
+    std::string hello_;                    // the hello message, serialized once
+    std::vector<std::string> subscribe_;   // per channel: the subscribe message
+    std::vector<listener> listeners_;
+    std::vector<std::uint8_t> buffer_;    // one read buffer for every listener
+    std::vector<std::uint8_t> scratch_;   // one outgoing frame being built
+    std::mt19937_64 random_;
+    std::uint64_t mask_state_;
+    std::uint64_t kernel_frames_ = 0;     // window frames timed by the kernel timestamp
+    std::uint64_t fallback_frames_ = 0;   // window frames timed after the read
+};
+
+}  // namespace tolk::loadgen
