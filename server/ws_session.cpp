@@ -69,12 +69,12 @@ asio::awaitable<void> ws_session::run() {
 }
 
 asio::awaitable<void> ws_session::read_loop() {
-    // Messages are read in pieces of at most read_piece bytes: the buffer a waiting read holds
-    // stays that small for the many listeners that rarely send anything.
-    constexpr std::size_t read_piece = 256;
+    // (Reading in small pieces with read_some would keep the buffer a waiting read holds
+    // smaller than Beast's 1.5 KiB first allocation, but races with Beast's close handshake:
+    // a close could hang until the stall watchdog. Whole messages it is.)
     beast::flat_buffer buffer;
     while (!done_) {
-        auto [ec, n] = co_await ws_.read_some(buffer, read_piece);
+        auto [ec, n] = co_await ws_.read(buffer);
         if (ec) {
             if (ec == websocket::error::message_too_big) {
                 ++ctx_.counters.messages_oversized;
@@ -86,8 +86,6 @@ asio::awaitable<void> ws_session::read_loop() {
             }
             break;
         }
-        if (!ws_.is_message_done())
-            continue;
         const auto received = now_us();
         const auto size = buffer.size();
         if (!closing_) {
@@ -225,6 +223,10 @@ asio::awaitable<void> ws_session::write_loop() {
                 std::tie(ec, std::ignore) = co_await ws_.write(asio::buffer(*e.text), true);
                 break;
             case outbox::entry::kind::close:
+                // With a control callback set, Beast's read defers itself on the peer's close
+                // reply and can then hang with our close (seen ~1% of closes): no callback
+                // from here on. No audio goes out after a close anyway.
+                ws_.on_control_frame(nullptr);
                 std::tie(ec) = co_await ws_.close(
                     websocket::close_reason(static_cast<websocket::close_code>(e.channel), *e.text));
                 writing_ = false;

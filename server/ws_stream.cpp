@@ -70,7 +70,11 @@ void ws_stream::configure(std::size_t read_message_max, std::chrono::seconds han
 void ws_stream::on_control_frame(std::function<void(websocket::frame_type)> callback) {
     std::visit(
         [&](auto& ws) {
-            ws.control_callback([cb = std::move(callback)](websocket::frame_type kind, beast::string_view) { cb(kind); });
+            if (!callback)
+                ws.control_callback();  // none
+            else
+                ws.control_callback(
+                    [cb = std::move(callback)](websocket::frame_type kind, beast::string_view) { cb(kind); });
         },
         ws_);
 }
@@ -83,13 +87,8 @@ asio::awaitable<std::tuple<ws_stream::error_code>> ws_stream::accept(const http_
     return std::visit([&](auto& ws) { return ws.async_accept(request, as_tuple); }, ws_);
 }
 
-asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::read_some(beast::flat_buffer& buffer,
-                                                                                     std::size_t limit) {
-    return std::visit([&](auto& ws) { return ws.async_read_some(buffer, limit, as_tuple); }, ws_);
-}
-
-bool ws_stream::is_message_done() const {
-    return std::visit([](const auto& ws) { return ws.is_message_done(); }, ws_);
+asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::read(beast::flat_buffer& buffer) {
+    return std::visit([&](auto& ws) { return ws.async_read(buffer, as_tuple); }, ws_);
 }
 
 asio::awaitable<std::tuple<ws_stream::error_code, std::size_t>> ws_stream::write(asio::const_buffer data,

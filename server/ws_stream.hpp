@@ -40,16 +40,11 @@ public:
                    std::chrono::seconds idle_timeout);
     bool got_text() const;
     // Called (inside a read) for every ping, pong or close the peer sends, before Beast
-    // answers it on its own. Set once, before the first read.
+    // answers it on its own. Set before the first read; null removes it (before a close).
     void on_control_frame(std::function<void(boost::beast::websocket::frame_type)> callback);
 
     boost::asio::awaitable<std::tuple<error_code>> accept(const http_request& request);
-    // Part of a message, at most `limit` bytes, appended to `buffer`; is_message_done() says
-    // whether the message is complete. (A small limit keeps the buffer, which is allocated
-    // while the read waits, small.)
-    boost::asio::awaitable<std::tuple<error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
-                                                                          std::size_t limit);
-    bool is_message_done() const;
+    boost::asio::awaitable<std::tuple<error_code, std::size_t>> read(boost::beast::flat_buffer& buffer);
     boost::asio::awaitable<std::tuple<error_code, std::size_t>> write(boost::asio::const_buffer data,
                                                                       bool text);
     boost::asio::awaitable<std::tuple<error_code>> close(boost::beast::websocket::close_reason reason);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,7 +28,7 @@ server::server_config server_fixture::test_config() {
 }
 
 void server_fixture::start(server::server_config config) {
-    spdlog::set_level(spdlog::level::warn);
+    spdlog::set_level(std::getenv("TOLK_TEST_LOG") ? spdlog::level::from_str(std::getenv("TOLK_TEST_LOG")) : spdlog::level::warn);
     server_ = std::make_unique<server::server>(server_pool_, std::move(config));
     endpoint_ = server_->start();
     server_pool_.start();
