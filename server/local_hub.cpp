@@ -137,18 +137,44 @@ void local_hub::publish(const frame_ref& frame) {
 void local_hub::deliver(std::size_t shard, const frame_ref& frame) {
     auto& subs = shards_[shard][frame.channel];
     std::uint64_t written = 0;
-    for (std::size_t i = 0; i < subs.size();) {
-        if (auto l = subs[i].lock()) {
+    for (std::size_t i = 0; i < subs.entries.size();) {
+        if (auto l = subs.entries[i].link.lock()) {
             written += l->deliver(frame) ? 1 : 0;
             ++i;
         } else {  // closed without unsubscribing (should not happen): forget it
-            subs[i] = std::move(subs.back());
-            subs.pop_back();
+            subs.remove_at(i);
             channels_[frame.channel]->on_shard[shard].fetch_sub(1, std::memory_order_relaxed);
         }
     }
     if (written > 0)
         counters_.frames_out.fetch_add(written, std::memory_order_relaxed);
+}
+
+bool local_hub::fanout_list::add(const std::shared_ptr<listener_link>& l) {
+    const auto [it, added] = position.try_emplace(l.get(), entries.size());
+    if (!added) {  // there already, or a stale entry at a reused address: point it here
+        entries[it->second].link = l;
+        return false;
+    }
+    entries.push_back({l.get(), l});
+    return true;
+}
+
+bool local_hub::fanout_list::remove(const listener_link* l) {
+    const auto it = position.find(l);
+    if (it == position.end())
+        return false;
+    remove_at(it->second);
+    return true;
+}
+
+void local_hub::fanout_list::remove_at(std::size_t i) {
+    position.erase(entries[i].key);
+    if (i + 1 != entries.size()) {
+        entries[i] = std::move(entries.back());
+        position[entries[i].key] = i;
+    }
+    entries.pop_back();
 }
 
 std::size_t local_hub::shard_of(const listener_link& l) const {
@@ -164,18 +190,20 @@ void local_hub::subscribe(std::uint16_t channel, const std::shared_ptr<listener_
     auto& ch = *channels_[channel];
     {
         std::lock_guard lock(ch.mutex);
-        for (const auto& w : ch.subscribers)
-            if (w.lock() == l)
-                return;
-        ch.subscribers.push_back(l);
+        auto [it, added] = ch.subscribers.try_emplace(l.get(), l);
+        if (!added) {
+            if (it->second.lock() == l)
+                return;  // a listener is subscribed at most once
+            it->second = l;  // a listener that never unsubscribed left its address behind
+        }
         list_dirty_ = true;
     }
     // Runs inline when called on the listener's own shard (the usual case), so frames published
     // after this returns reach it.
     const auto shard = shard_of(*l);
     asio::dispatch(pool_.context(shard), [this, shard, channel, w = std::weak_ptr(l)] {
-        shards_[shard][channel].push_back(w);
-        channels_[channel]->on_shard[shard].fetch_add(1, std::memory_order_relaxed);
+        if (auto alive = w.lock(); alive && shards_[shard][channel].add(alive))
+            channels_[channel]->on_shard[shard].fetch_add(1, std::memory_order_relaxed);
     });
 }
 
@@ -185,21 +213,14 @@ void local_hub::unsubscribe(std::uint16_t channel, const listener_link* l) {
     auto& ch = *channels_[channel];
     {
         std::lock_guard lock(ch.mutex);
-        // Also forgets expired entries; a listener is subscribed at most once.
-        std::erase_if(ch.subscribers, [&](const auto& w) {
-            auto p = w.lock();
-            return !p || p.get() == l;
-        });
+        if (ch.subscribers.erase(l) == 0)
+            return;
         list_dirty_ = true;
     }
     const auto shard = shard_of(*l);
     asio::dispatch(pool_.context(shard), [this, shard, channel, l] {
-        const auto removed = std::erase_if(shards_[shard][channel], [&](const auto& w) {
-            auto p = w.lock();
-            return !p || p.get() == l;
-        });
-        channels_[channel]->on_shard[shard].fetch_sub(static_cast<std::uint32_t>(removed),
-                                                      std::memory_order_relaxed);
+        if (shards_[shard][channel].remove(l))
+            channels_[channel]->on_shard[shard].fetch_sub(1, std::memory_order_relaxed);
     });
 }
 
@@ -246,7 +267,7 @@ std::vector<channel_report> local_hub::reports() const {
             std::lock_guard lock(ch->mutex);
             r.info = ch->info;
             r.info.listeners = static_cast<std::uint32_t>(ch->subscribers.size());
-            for (const auto& w : ch->subscribers)
+            for (const auto& [key, w] : ch->subscribers)
                 if (auto l = w.lock())
                     subs.push_back(std::move(l));
         }

@@ -57,12 +57,27 @@ private:
         protocol::channel_info info;  // id, number, language, label are fixed
         mutable std::mutex mutex;     // guards the rest
         std::uint64_t booth = 0;      // 0: off air
-        std::vector<std::weak_ptr<listener_link>> subscribers;  // who is on (any shard)
+        // Who is on (any shard), by address: joining and leaving are O(1), so a whole hall
+        // reconnecting at once costs O(N), not O(N^2).
+        std::unordered_map<const listener_link*, std::weak_ptr<listener_link>> subscribers;
         // How many subscribers each shard's fan-out list holds (written on that shard).
         std::unique_ptr<std::atomic<std::uint32_t>[]> on_shard;
     };
-    // One shard's subscribers per channel: touched only on that shard's thread.
-    using shard_lists = std::vector<std::vector<std::weak_ptr<listener_link>>>;
+    // One shard's subscribers of one channel, touched only on that shard's thread: a vector to
+    // walk per frame, and each entry's position so that removal is a swap with the last.
+    struct fanout_list {
+        struct entry {
+            const listener_link* key;
+            std::weak_ptr<listener_link> link;
+        };
+        std::vector<entry> entries;
+        std::unordered_map<const listener_link*, std::size_t> position;
+
+        bool add(const std::shared_ptr<listener_link>& l);
+        bool remove(const listener_link* l);
+        void remove_at(std::size_t i);
+    };
+    using shard_lists = std::vector<fanout_list>;  // per channel
 
     void deliver(std::size_t shard, const frame_ref& frame);
     std::size_t shard_of(const listener_link& l) const;
