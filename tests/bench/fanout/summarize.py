@@ -85,17 +85,20 @@ def section(work, here, ns, servers, duration, stall, command):
     out.append("Workload: 4 channels, one `tolk-booth` each (tone, 20 ms Opus frames at 32 kbit/s, 108-byte "
                "tolk frames), N listeners spread round-robin. The server runs on CPU 0 alone "
                "(`taskset -c 0`, tolk with `--io-threads 1`); booths, sources and the load generator "
-               "(one I/O thread) on CPU 1. Traffic on 127.0.0.1 only. **Measured on a shared 2-core "
-               "machine** (other engineers' builds were running): compare the ratios within one run, "
-               "not absolute figures across runs.\n")
+               "(one thread) on CPU 1. Traffic on 127.0.0.1 only, so every delivered frame costs the "
+               "kernel a loopback TCP send and receive on these two cores. Compare the ratios within "
+               "one run, not absolute figures across runs.\n")
     out.append("Server CPU: /proc/PID/stat over the measurement window, per 1,000,000 delivered frames "
                "(on loopback this includes the kernel's TCP send path, and part of the receive path, "
                "charged to the sender). RSS: VmRSS at the end divided by N (the whole process, so small "
                "N overstates it); marginal: growth per added listener from the previous N. Latency: "
-               "tolk and ws from server ingress (stamped by the server) to the listener's read; Icecast "
-               "from the source writing an Ogg page to the listener reading it (one clock, "
-               "CLOCK_MONOTONIC). Loadgen CPU: share of CPU 1 used by the load generator — near 100% "
-               "it, not the server, is adding the latency.\n")
+               "tolk and ws from server ingress (stamped by the server) to the kernel's receive "
+               "timestamp on the listener's socket (SO_TIMESTAMPNS, so the load generator's own backlog "
+               "is not counted); Icecast from the source writing an Ogg page to the same kernel "
+               "timestamp of its arrival (one clock, CLOCK_MONOTONIC). A server that cannot keep up "
+               "shows as frames/s below the expected rate (booth frames waiting in the server's "
+               "receive buffers are not yet stamped, so latency alone understates it). Loadgen CPU: "
+               "share of CPU 1 used by the load generator.\n")
     out.append("![CPU per delivered frame and p99 latency vs N](fanout/fanout.png)\n")
     out.append("| server | N | connected | frames/s (expected) | missing | server CPU % | CPU s / 1M frames | "
                "RSS MB | KB/listener (marginal) | p50 ms | p99 ms | p99.9 ms | max ms | loadgen CPU % |")
