@@ -54,12 +54,14 @@ asio::awaitable<void> ws_session::run() {
         co_return;
     }
     open_ = true;
-    if (!ws_.secure())
+    // Raw audio writes for listeners on plain TCP (booths get no audio, and Beast pings them).
+    if (receives_audio_ && !ws_.secure()) {
         raw_fd_ = ws_.tcp().socket().native_handle();
-    ws_.on_control_frame([this](websocket::frame_type kind) {  // within the reader: `this` lives
-        if (kind != websocket::frame_type::pong)
-            control_received_ = std::chrono::steady_clock::now();
-    });
+        ws_.on_control_frame([this](websocket::frame_type kind) {  // within the reader: `this` lives
+            if (kind != websocket::frame_type::pong)
+                control_received_ = std::chrono::steady_clock::now();
+        });
+    }
     on_open();
     http_request().swap(request_);  // the handshake's headers are not needed any more
     start_writer();
