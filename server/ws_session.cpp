@@ -248,10 +248,13 @@ asio::awaitable<void> ws_session::write_loop() {
 void ws_session::write_started() {
     writing_ = true;
     write_started_ = std::chrono::steady_clock::now();
-    if (watchdog_armed_)
-        return;
+    if (!watchdog_armed_)
+        arm_watchdog(std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms));
+}
+
+void ws_session::arm_watchdog(std::chrono::steady_clock::duration after) {
     watchdog_armed_ = true;
-    watchdog_timer_.expires_after(std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms));
+    watchdog_timer_.expires_after(after);
     watchdog_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
         self->watchdog_armed_ = false;
         if (!ec)
@@ -271,13 +274,7 @@ void ws_session::check_stall() {
                    ctx_.config.limits.stall_timeout_ms);
         teardown();
     } else if (writing_) {  // a later write is pending: watch it for the rest of its time
-        watchdog_armed_ = true;
-        watchdog_timer_.expires_after(stall - std::chrono::duration_cast<std::chrono::milliseconds>(pending));
-        watchdog_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            self->watchdog_armed_ = false;
-            if (!ec)
-                self->check_stall();
-        });
+        arm_watchdog(stall - pending);
     }
 }
 

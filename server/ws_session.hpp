@@ -85,6 +85,7 @@ private:
     boost::asio::awaitable<bool> finish_raw();
     void start_writer();  // on the strand: unless running (or not open yet)
     void write_started();  // on the strand: a write is now pending (arms the watchdog)
+    void arm_watchdog(std::chrono::steady_clock::duration after);
     void check_stall();
     bool beast_may_be_writing() const;
     void after_push(const outbox::push_result& r);  // any thread

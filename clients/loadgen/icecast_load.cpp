@@ -277,16 +277,7 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
         else if (r.closed_by_server)
             ++reasons["closed by server"];
     }
-    double cpu_user = 0, cpu_system = 0;
-    nlohmann::json threads = nlohmann::json::array();
-    for (const thread_cpu& t : run.cpu) {
-        threads.push_back({{"user_s", t.user_s}, {"system_s", t.system_s}});
-        cpu_user += t.user_s;
-        cpu_system += t.system_s;
-    }
     const double measured = std::chrono::duration<double>(run.stopped - run.ramped).count();
-    const double window_user = run.window_cpu_end.user_s - run.window_cpu_start.user_s;  // whole process
-    const double window_system = run.window_cpu_end.system_s - run.window_cpu_start.system_s;
     nlohmann::json report = {
         {"server", o.host + ":" + std::to_string(o.port)},
         {"engine", fleet ? "raw" : "asio"},
@@ -306,20 +297,8 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
           {"closed_by_server", closed},
           {"latency", client::to_json(latency.summary())}}},
         {"close_reasons", reasons},
-        {"cpu",
-         {{"threads", threads},
-          {"user_s", cpu_user},
-          {"system_s", cpu_system},
-          {"window_user_s", window_user},
-          {"window_system_s", window_system},
-          {"window_percent", measured > 0 ? 100.0 * (window_user + window_system) / measured : 0.0}}},
-        {"watched",
-         {{"pid", o.watch_pid},
-          {"valid", run.watched_start.valid && run.watched_end.valid},
-          {"cpu_s", run.watched_end.cpu_s - run.watched_start.cpu_s},
-          {"rss_kb_start", run.watched_start.rss_kb},
-          {"rss_kb_end", run.watched_end.rss_kb}}},
     };
+    add_run_usage(report, run, o.watch_pid);
     if (fleet) {
         report["latency_source"] = fleet->fallback_frames() == 0 ? "kernel receive timestamp"
                                    : fleet->kernel_frames() == 0 ? "user-space receipt time"

@@ -77,18 +77,8 @@ nlohmann::json make_load_report(const load_options& options, std::span<const lis
             ++close_reasons[(s.close_code ? std::to_string(s.close_code) + " " : std::string()) + s.close_reason];
     }
 
-    nlohmann::json threads = nlohmann::json::array();
-    double user = 0, system = 0;
-    for (const thread_cpu& t : run.cpu) {
-        threads.push_back({{"user_s", t.user_s}, {"system_s", t.system_s}});
-        user += t.user_s;
-        system += t.system_s;
-    }
     const double measured = std::chrono::duration<double>(run.stopped - run.ramped).count();
-    // The whole process over the measurement window only (the ramp's connects left out).
-    const double window_user = run.window_cpu_end.user_s - run.window_cpu_start.user_s;
-    const double window_system = run.window_cpu_end.system_s - run.window_cpu_start.system_s;
-    return {
+    nlohmann::json report = {
         {"server", options.server.authority()},
         {"engine", options.engine == load_engine::raw ? "raw" : "beast"},
         {"listeners", options.listeners},
@@ -103,20 +93,34 @@ nlohmann::json make_load_report(const load_options& options, std::span<const lis
         {"active", active.to_json(measured)},
         {"stalled", stalled.to_json(measured)},
         {"close_reasons", close_reasons},
-        {"cpu",
-         {{"threads", threads},
-          {"user_s", user},
-          {"system_s", system},
-          {"window_user_s", window_user},
-          {"window_system_s", window_system},
-          {"window_percent", measured > 0 ? 100.0 * (window_user + window_system) / measured : 0.0}}},
-        {"watched",
-         {{"pid", options.watch_pid},
-          {"valid", run.watched_start.valid && run.watched_end.valid},
-          {"cpu_s", run.watched_end.cpu_s - run.watched_start.cpu_s},
-          {"rss_kb_start", run.watched_start.rss_kb},
-          {"rss_kb_end", run.watched_end.rss_kb}}},
     };
+    add_run_usage(report, run, options.watch_pid);
+    return report;
+}
+
+void add_run_usage(nlohmann::json& report, const load_run& run, int watch_pid) {
+    nlohmann::json threads = nlohmann::json::array();
+    double user = 0, system = 0;
+    for (const thread_cpu& t : run.cpu) {
+        threads.push_back({{"user_s", t.user_s}, {"system_s", t.system_s}});
+        user += t.user_s;
+        system += t.system_s;
+    }
+    const double measured = std::chrono::duration<double>(run.stopped - run.ramped).count();
+    // The whole process over the measurement window only (the ramp's connects left out).
+    const double window_user = run.window_cpu_end.user_s - run.window_cpu_start.user_s;
+    const double window_system = run.window_cpu_end.system_s - run.window_cpu_start.system_s;
+    report["cpu"] = {{"threads", threads},
+                     {"user_s", user},
+                     {"system_s", system},
+                     {"window_user_s", window_user},
+                     {"window_system_s", window_system},
+                     {"window_percent", measured > 0 ? 100.0 * (window_user + window_system) / measured : 0.0}};
+    report["watched"] = {{"pid", watch_pid},
+                         {"valid", run.watched_start.valid && run.watched_end.valid},
+                         {"cpu_s", run.watched_end.cpu_s - run.watched_start.cpu_s},
+                         {"rss_kb_start", run.watched_start.rss_kb},
+                         {"rss_kb_end", run.watched_end.rss_kb}};
 }
 
 }  // namespace tolk::loadgen

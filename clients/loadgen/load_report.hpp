@@ -85,6 +85,10 @@ struct load_run {
 
 // The report: totals over the listeners that kept reading ("active"), the stalled ones apart,
 // connection failures and closes, the engine's CPU and the watched process.
+// The run's own cost and the watched process's over the window: the "cpu" and "watched"
+// members of a report (shared with tolk-icecast-load's report).
+void add_run_usage(nlohmann::json& report, const load_run& run, int watch_pid);
+
 nlohmann::json make_load_report(const load_options& options, std::span<const listener_result> listeners,
                                 const load_run& run);
 
