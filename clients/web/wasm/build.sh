@@ -1,41 +1,37 @@
 #!/usr/bin/env bash
-# Builds tolk_audio.wasm: codec/'s jitter buffer + libopus (decoder), compiled by Debian's emcc.
-#   build.sh REPO_ROOT WORK_DIR OUTPUT.wasm
-# libopus comes from Debian's source package `opus` (apt-get source; a deb-src entry for the
-# machine's Debian mirror is added when missing).  Set TOLK_OPUS_TARBALL to use a local
-# opus_*.orig.tar.gz instead.  Objects are cached in WORK_DIR.
+# Builds tolk_audio.wasm: the given C++ sources (the list lives in clients/web/CMakeLists.txt)
+# + libopus (decoder), compiled by Debian's emcc.
+#   build.sh REPO_ROOT WORK_DIR OUTPUT.wasm OPUS_CACHE_DIR SOURCE.cpp...
+# libopus is the tarball `./tolk deps` put in OPUS_CACHE_DIR (version and sha256 in opus.pin);
+# this script never downloads or installs anything.  Objects are cached in WORK_DIR.
 set -euo pipefail
-root=$1 work=$2 out=$3
+root=$1 work=$2 out=$3 opus_cache=$4
+shift 4
+srcs=("$@")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/opus.pin"
 mkdir -p "$work"
 cd "$work"
 
 log() { printf 'tolk-wasm: %s\n' "$*" >&2; }
 
-fetch_opus() {
-  local tarball=${TOLK_OPUS_TARBALL:-}
-  if [ -z "$tarball" ]; then
-    tarball=$(ls "$work"/opus_*.orig.tar.gz 2>/dev/null | head -1 || true)
+# Unpacks the cached tarball once per pinned checksum.
+unpack_opus() {
+  local tarball=$opus_cache/opus_${opus_version}.orig.tar.gz
+  [ -f opus-src/.sha256 ] && [ "$(cat opus-src/.sha256)" = "$opus_sha256" ] && return 0
+  if [ ! -f "$tarball" ]; then
+    log "missing $tarball (the libopus source): run ./tolk deps"
+    exit 1
   fi
-  if [ -z "$tarball" ]; then
-    if ! apt-cache showsrc opus >/dev/null 2>&1 || [ -z "$(apt-cache showsrc opus 2>/dev/null)" ]; then
-      log "adding a deb-src entry for Debian's opus source package"
-      local suite
-      suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-      local as_root=()
-      [ "$(id -u)" -eq 0 ] || as_root=(sudo)
-      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$suite" | "${as_root[@]}" tee /etc/apt/sources.list.d/tolk-src.sources >/dev/null
-      "${as_root[@]}" apt-get update -qq
-    fi
-    log "apt-get source opus"
-    apt-get source --download-only -qq opus >/dev/null 2>&1 || apt-get source --download-only opus
-    tarball=$(ls "$work"/opus_*.orig.tar.gz | head -1)
+  if [ "$(sha256sum "$tarball" | cut -d' ' -f1)" != "$opus_sha256" ]; then
+    log "$tarball does not match the sha256 in clients/web/wasm/opus.pin: delete it and run ./tolk deps"
+    exit 1
   fi
-  rm -rf opus-src && mkdir opus-src
+  rm -rf opus-src opus-obj libopus.a && mkdir opus-src
   tar xzf "$tarball" -C opus-src --strip-components=1
+  echo "$opus_sha256" >opus-src/.sha256
 }
-
-[ -f opus-src/include/opus.h ] || fetch_opus
+unpack_opus
 
 flags=(-Os -flto -DNDEBUG)
 opus_flags=("${flags[@]}" -DOPUS_BUILD -DUSE_ALLOCA -DHAVE_LRINT -DHAVE_LRINTF
@@ -57,11 +53,6 @@ if [ ! -f libopus.a ]; then
     'o=opus-obj/$(echo "{}" | tr / _).o; emcc '"${opus_flags[*]}"' -c "opus-src/{}" -o "$o"'
   emar rcs libopus.a opus-obj/*.o
 fi
-
-codec=(jitter_buffer frame_store pcm_queue slot_decoder playout_accounting delay_estimator
-  drift_estimator time_scaler opus_decoder)
-srcs=("$root/clients/web/wasm/tolk_audio.cpp")
-for c in "${codec[@]}"; do srcs+=("$root/codec/$c.cpp"); done
 
 exports=_tolk_create,_tolk_destroy,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_alloc,_tolk_free
 log "linking $(basename "$out")"
