@@ -7,6 +7,7 @@
 #include "server/log.hpp"
 #include "server/server.hpp"
 #include "server/tls.hpp"
+#include "server/web_root.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     app.add_flag("--make-cert", want_cert,
                  "write a self-signed certificate for this machine's LAN addresses to --tls-cert/--tls-key "
                  "(default tolk-cert.pem/tolk-key.pem) and exit");
-    app.add_option("--web-root", web_root, "the built phone app (default: ../web/listen next to this program)");
+    app.add_option("--web-root", web_root, "the built phone app (default: ../web/listen or ../share/tolk/web next to this program)");
     app.add_option("--public-url", public_url, "base URL phones open (default: first LAN address)");
     app.add_option("--qr-sheet", qr_sheet, "write the join sheet (QR codes, HTML with SVG) to this file");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
@@ -65,8 +66,7 @@ int main(int argc, char** argv) {
         if (!web_root.empty())
             config.web_root = web_root;
         else if (config.web_root.empty())
-            config.web_root =
-                (std::filesystem::read_symlink("/proc/self/exe").parent_path() / ".." / "web" / "listen").string();
+            config.web_root = default_web_root();
         validate(config);
     } catch (const config_error& e) {
         std::cerr << "tolk-server: configuration error:\n" << e.what() << "\n";
