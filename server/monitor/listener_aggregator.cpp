@@ -35,6 +35,9 @@ listener_aggregator::listener_aggregator(const listener_limits& limits) : limits
 
 report_verdict listener_aggregator::report(std::uint64_t listener,
                                            const protocol::listener_stats& stats, time_point now) {
+    if (++reports_ % 256 == 0) {
+        forget_stale(now);
+    }
     bool clamped = false;
     entry next;
     next.delay_ms = checked(stats.delay_ms, limits_.max_delay_ms, clamped);
@@ -69,6 +72,12 @@ report_verdict listener_aggregator::report(std::uint64_t listener,
 }
 
 void listener_aggregator::remove(std::uint64_t listener) { listeners_.erase(listener); }
+
+void listener_aggregator::forget_stale(time_point now) {
+    std::erase_if(listeners_, [&](const auto& item) {
+        return seconds_between(item.second.at, now) > limits_.stale_seconds;
+    });
+}
 
 listener_summary listener_aggregator::summarize(time_point now) const {
     listener_summary s;

@@ -45,11 +45,16 @@ public:
 
     report_verdict report(std::uint64_t listener, const protocol::listener_stats& stats,
                           time_point now);
+    // A listener that left.  Listeners that stop reporting are forgotten anyway once stale
+    // (checked every 256 reports), so the table stays bounded even if remove() is missed.
     void remove(std::uint64_t listener);
 
     listener_summary summarize(time_point now) const;
+    std::size_t tracked() const { return listeners_.size(); }  // including stale ones
 
 private:
+    void forget_stale(time_point now);
+
     struct entry {
         std::optional<double> delay_ms;
         std::optional<double> latency_ms;
@@ -63,6 +68,7 @@ private:
     std::uint64_t interruptions_ = 0;
     std::uint64_t refused_ = 0;
     std::uint64_t clamped_ = 0;
+    std::uint64_t reports_ = 0;
 };
 
 }  // namespace tolk::monitor

@@ -54,6 +54,7 @@ struct recorder::item {
 struct recorder::channel_file {
     std::string channel;
     std::optional<codec::ogg_opus_writer> writer;
+    std::uint64_t writer_packets = 0;  // written to the open file
     bool failing = false;
 };
 
@@ -152,9 +153,10 @@ void recorder::run() {
     for (auto& file : files_) {
         if (file->writer) {
             if (auto e = file->writer->close()) {
-                fail(*file, file->channel, "closing: " + e.message());
+                fail(*file, file->channel, file->writer->path().string() + ": " + e.message());
+            } else {
+                finish(*file);
             }
-            file->writer.reset();
         }
     }
     publish_status();
@@ -185,15 +187,14 @@ void recorder::handle(item& it) {
         e = file->writer->write(it.data, it.samples);
         if (!e) {
             ++working_.packets_written;
+            ++file->writer_packets;
         }
     } else if (it.what == item::kind::gap) {
         e = file->writer->write_gap(it.samples);
     } else {  // end
         e = file->writer->close();
         if (!e) {
-            log_->info("recorder: closed {} ({} s)", file->writer->path().string(),
-                       file->writer->granule() / 48000);
-            file->writer.reset();
+            finish(*file);
         }
     }
     if (e) {
@@ -216,8 +217,9 @@ void recorder::open(const item& it) {
     if (file.writer) {
         if (auto e = file.writer->close()) {
             fail(file, it.channel, file.writer->path().string() + ": " + e.message());
+        } else {
+            finish(file);
         }
-        file.writer.reset();
     }
     const std::string stem = file_safe(it.channel) + "_" + utc_time(it.start, '-');
     std::filesystem::path path = options_.folder / (stem + ".opus");
@@ -237,8 +239,21 @@ void recorder::open(const item& it) {
         return;
     }
     file.failing = false;
+    file.writer_packets = 0;
     ++working_.files_opened;
     log_->info("recorder: recording channel {} to {}", it.channel, path.string());
+}
+
+void recorder::finish(channel_file& file) {
+    const auto path = file.writer->path();
+    const auto seconds = file.writer->granule() / 48000;
+    file.writer.reset();
+    if (file.writer_packets == 0) {
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);  // a segment without audio leaves no file
+        return;
+    }
+    log_->info("recorder: closed {} ({} s)", path.string(), seconds);
 }
 
 void recorder::fail(channel_file& file, const std::string& channel, const std::string& what) {

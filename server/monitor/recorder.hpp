@@ -80,6 +80,7 @@ private:
     void run();
     void handle(item& it);
     void open(const item& it);
+    void finish(channel_file& file);  // after a clean close
     void fail(channel_file& file, const std::string& channel, const std::string& what);
     void flush_all();
     void publish_status();

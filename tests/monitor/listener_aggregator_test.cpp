@@ -95,5 +95,14 @@ TEST(listener_aggregator, stale_and_removed_listeners_no_longer_count) {
     EXPECT_FALSE(agg.summarize(testing::at_seconds(60)).delay_ms_p50.has_value());
 }
 
+TEST(listener_aggregator, listeners_that_vanish_without_remove_are_forgotten) {
+    listener_aggregator agg;
+    for (std::uint64_t i = 0; i < 1000; ++i) {  // one new listener a second, each reports once
+        agg.report(i, stats(50, 200, 0), testing::at_seconds(static_cast<double>(i)));
+    }
+    EXPECT_LE(agg.tracked(), 256u + 16u);  // at most the stale window plus one check interval
+    EXPECT_EQ(agg.summarize(testing::at_seconds(999)).reporting, 16u);
+}
+
 }  // namespace
 }  // namespace tolk::monitor

@@ -187,6 +187,27 @@ TEST_F(recorder_test, running_out_of_space_mid_segment_reports_failing) {
     EXPECT_GT(s.packets_lost, 0u);
 }
 
+TEST_F(recorder_test, a_segment_without_audio_leaves_no_file_and_segments_follow_each_other) {
+    recorder rec(options(dir_));
+    rec.start_segment("pt", "booth-7", start_time());
+    rec.end_segment("pt");
+    const auto packets = testing::encode(codec::tone(440, 1.0, 0.3f));
+    rec.start_segment("pt", "booth-7", start_time() + 10s);
+    for (const auto& p : packets) {
+        rec.write("pt", p, 960);
+    }
+    rec.start_segment("pt", "booth-8", start_time() + 20s);  // a handover ends the previous one
+    rec.write("pt", packets[0], 960);
+    ASSERT_TRUE(rec.drain(10s));
+    EXPECT_FALSE(fs::exists(dir_ / "pt_2026-11-28T09-30-00Z.opus"));
+    EXPECT_TRUE(fs::exists(dir_ / "pt_2026-11-28T09-30-10Z.opus"));
+    EXPECT_TRUE(fs::exists(dir_ / "pt_2026-11-28T09-30-20Z.opus"));
+    EXPECT_EQ(rec.status().files_opened, 3u);
+    const auto info = codec::testing::run_command(
+        "opusinfo '" + (dir_ / "pt_2026-11-28T09-30-10Z.opus").string() + "'");
+    EXPECT_EQ(info.exit_code, 0) << info.output;  // closed with its end-of-stream page
+}
+
 TEST_F(recorder_test, a_full_queue_drops_and_counts_instead_of_waiting) {
     auto o = options(dir_);
     o.queue_packets = 8;
