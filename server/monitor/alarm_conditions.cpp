@@ -17,8 +17,17 @@ std::string fixed(double value, int decimals) {
 
 }  // namespace
 
-std::optional<std::string> silence_condition(const channel_input& in, const alarm_thresholds& th) {
-    if (!in.on_air || !in.audio || in.audio->silence_seconds < th.silence_seconds) {
+std::optional<std::string> silence_condition(time_point now, const channel_input& in,
+                                             const alarm_thresholds& th) {
+    if (!in.on_air) {
+        return std::nullopt;
+    }
+    // A booth that stopped sending while still on air is silent too.
+    if (in.last_frame && seconds_between(*in.last_frame, now) >= th.silence_seconds) {
+        return channel_name(in) + "on air but no audio from the booth for " +
+               fixed(seconds_between(*in.last_frame, now), 0) + " s";
+    }
+    if (!in.audio || in.audio->silence_seconds < th.silence_seconds) {
         return std::nullopt;
     }
     return channel_name(in) + "on air but silent for " + fixed(in.audio->silence_seconds, 0) +

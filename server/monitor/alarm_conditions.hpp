@@ -13,7 +13,8 @@
 
 namespace tolk::monitor {
 
-std::optional<std::string> silence_condition(const channel_input& in, const alarm_thresholds& th);
+std::optional<std::string> silence_condition(time_point now, const channel_input& in,
+                                             const alarm_thresholds& th);
 std::optional<std::string> clipping_condition(const channel_input& in, const alarm_thresholds& th,
                                               std::uint64_t clipped_in_window);
 std::optional<std::string> loudness_condition(const channel_input& in, const alarm_thresholds& th,

@@ -50,11 +50,33 @@ void alarm_engine::evaluate(time_point now, std::span<const channel_input> chann
     for (std::size_t i = 0; i < channels.size(); ++i) {
         evaluate_channel(now, channels[i], loudness_reference(loudness, i));
     }
+    forget_missing(now, channels);
+    evaluate_recording(now, recording);
+}
+
+void alarm_engine::evaluate_recording(time_point now, const recording_health& recording) {
+    recording_dropped_.observe(now, recording.dropped_packets);
     std::optional<std::string> text;
     if (recording.failing) {
         text = "Recording failing: " + recording.reason;
+    } else if (recording_dropped_.increase() > 0) {
+        text = "Recording falling behind: " + std::to_string(recording_dropped_.increase()) +
+               " packets dropped in 10 s (disk too slow?)";
     }
     update(now, "", recording_, alarm_kind::recording_failing, std::move(text), 0);
+}
+
+void alarm_engine::forget_missing(time_point now, std::span<const channel_input> channels) {
+    for (auto& [channel, state] : channels_) {
+        const bool present = std::any_of(channels.begin(), channels.end(),
+                                         [&](const channel_input& in) { return in.channel == channel; });
+        if (present) {
+            continue;
+        }
+        for (std::size_t k = 0; k < alarm_kind_count; ++k) {
+            update(now, channel, state.trackers[k], static_cast<alarm_kind>(k), std::nullopt, 0);
+        }
+    }
 }
 
 void alarm_engine::evaluate_channel(time_point now, const channel_input& in,
@@ -72,7 +94,7 @@ void alarm_engine::evaluate_channel(time_point now, const channel_input& in,
         state.missing.observe(now, in.link->frames_missing);
     }
     update(now, in.channel, at(alarm_kind::silence), alarm_kind::silence,
-           silence_condition(in, th), 0);
+           silence_condition(now, in, th), 0);
     update(now, in.channel, at(alarm_kind::clipping), alarm_kind::clipping,
            clipping_condition(in, th, state.clipped.increase()), 0);
     update(now, in.channel, at(alarm_kind::loudness), alarm_kind::loudness,

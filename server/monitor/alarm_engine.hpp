@@ -52,14 +52,17 @@ struct channel_input {
     bool on_air = false;
     bool booth_expected = false;   // a booth left without going off air and has not returned
     bool booth_connected = false;
+    std::optional<time_point> last_frame;  // when the booth's latest frame arrived
     std::optional<channel_snapshot> audio;
     std::optional<link_snapshot> link;
     std::optional<listener_summary> listeners;
 };
 
+// From recorder::status(): {state == failing, error, packets_dropped}.
 struct recording_health {
     bool failing = false;
-    std::string reason;  // e.g. "/srv/rec/fr-...: No space left on device"
+    std::string reason;                // e.g. "/srv/rec/fr_...opus: No space left on device"
+    std::uint64_t dropped_packets = 0;  // total: any growth within 10 s raises the alarm too
 };
 
 class alarm_engine {
@@ -92,6 +95,9 @@ private:
 
     void evaluate_channel(time_point now, const channel_input& in,
                           std::optional<double> loudness_reference);
+    void evaluate_recording(time_point now, const recording_health& recording);
+    // A channel no longer in the input (removed from the event): its alarms clear.
+    void forget_missing(time_point now, std::span<const channel_input> channels);
     // `text`: the condition holds (with what to say), or nullopt: it does not.
     void update(time_point now, const std::string& channel, tracker& t, alarm_kind kind,
                 std::optional<std::string> text, double raise_after_seconds);
@@ -101,6 +107,7 @@ private:
     event_log log_;
     std::map<std::string, channel_state> channels_;
     tracker recording_;
+    windowed_counter recording_dropped_{10};
     std::deque<alarm> cleared_;
 };
 

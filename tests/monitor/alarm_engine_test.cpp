@@ -255,6 +255,41 @@ TEST(alarm_engine, link_gaps_disconnected_booth_and_failing_recording) {
               std::string::npos);
 }
 
+TEST(alarm_engine, a_booth_that_stops_sending_while_on_air_is_silent) {
+    alarm_engine engine;
+    channel_input in;
+    in.channel = "ru";
+    in.on_air = true;
+    in.booth_connected = true;
+    in.last_frame = testing::at_seconds(2);
+    for (int t = 0; t <= 12; ++t) {
+        engine.evaluate(testing::at_seconds(t), std::span(&in, 1));
+    }
+    ASSERT_EQ(engine.active().size(), 1u);
+    EXPECT_EQ(engine.active()[0].kind, alarm_kind::silence);
+    EXPECT_EQ(seconds_of(engine.active()[0].raised), 12.0);
+    EXPECT_NE(engine.active()[0].text.find("no audio"), std::string::npos);
+}
+
+TEST(alarm_engine, alarms_of_a_removed_channel_clear_and_dropped_recording_packets_alarm) {
+    alarm_engine engine;
+    channel_input in;
+    in.channel = "ja";
+    in.booth_expected = true;
+    for (int t = 0; t <= 4; ++t) {
+        engine.evaluate(testing::at_seconds(t), std::span(&in, 1), {false, "", 0});
+    }
+    ASSERT_EQ(engine.active().size(), 1u);
+    for (int t = 5; t <= 11; ++t) {  // the channel left the event; the recorder drops packets
+        engine.evaluate(testing::at_seconds(t), {}, {false, "", t >= 8 ? 40u : 0u});
+    }
+    ASSERT_EQ(engine.active().size(), 1u);
+    EXPECT_EQ(engine.active()[0].kind, alarm_kind::recording_failing);
+    EXPECT_NE(engine.active()[0].text.find("40 packets dropped"), std::string::npos);
+    ASSERT_EQ(engine.cleared().size(), 1u);
+    EXPECT_EQ(engine.cleared()[0].kind, alarm_kind::booth_disconnected);
+}
+
 TEST(event_log, is_a_bounded_ring_with_rising_ids) {
     event_log log(3);
     for (int i = 1; i <= 5; ++i) {
