@@ -93,8 +93,9 @@ TEST_F(Tokens, TruncatedAnywhere) {
     for (std::size_t n = 1; n < token.size(); ++n) {
         const auto v = as_booth(token.substr(0, n));
         EXPECT_FALSE(v) << n;
-        if (n > v4_public_header.size() + 1)
+        if (n > v4_public_header.size() + 1) {
             EXPECT_EQ(v.error, refusal::malformed) << "length " << n << ": " << code(v.error);
+        }
     }
 }
 
