@@ -45,7 +45,7 @@ struct claims {
     seconds_point issued_at{};          // iat
     seconds_point not_before{};         // nbf
     seconds_point expires{};            // exp
-    std::string token_id;               // jti: 128 random bits, base64url
+    std::string token_id;               // jti: 128 random bits, 32 hex digits
 
     bool allows_channel(std::string_view channel) const;
 };

@@ -15,7 +15,8 @@ std::string random_token_id() {
     detail::require_sodium();
     unsigned char bytes[16];
     randombytes_buf(bytes, sizeof bytes);
-    return base64url_encode({reinterpret_cast<const char*>(bytes), sizeof bytes});
+    // Hex, not base64url: an id that starts with '-' would read as an option on the command line.
+    return hex_encode({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
 std::string footer_for(const std::string& key_id) { return nlohmann::json{{"kid", key_id}}.dump(); }

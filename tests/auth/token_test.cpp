@@ -65,6 +65,9 @@ TEST_F(Tokens, EveryTokenHasItsOwnId) {
     for (int i = 0; i < 100; ++i)
         ids.insert(issue(key_, {"e", "b", role::booth, {"fr"}, 1h}, now_).claims.token_id);
     EXPECT_EQ(ids.size(), 100u);
+    for (const auto& id : ids)  // 32 hex digits: never read as an option by `token revoke`
+        EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    EXPECT_EQ(ids.begin()->size(), 32u);
 }
 
 TEST_F(Tokens, NoToken) { EXPECT_EQ(as_booth("").error, refusal::no_token); }
