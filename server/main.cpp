@@ -2,6 +2,7 @@
 //             [--web-root DIR] [--public-url URL] [--qr-sheet FILE.svg] [--make-cert]
 // Parses options, builds the server, installs the signal handler, runs the io_context.
 
+#include "server/auth/cli.hpp"
 #include "server/config.hpp"
 #include "server/join_sheet.hpp"
 #include "server/log.hpp"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
     namespace asio = boost::asio;
     using namespace tolk::server;
 
+    if (argc > 1 && tolk::auth::is_auth_command(argv[1]))  // token, key, password: server/auth/cli.hpp
+        return tolk::auth::run_auth_command(argc, argv);
     CLI::App app{"tolk-server: live interpretation channels over WebSocket"};
     std::string config_file, listen, tls_cert, tls_key, web_root, public_url, qr_sheet;
     std::string log_level = "info";
