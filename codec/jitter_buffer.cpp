@@ -206,7 +206,7 @@ void jitter_buffer::time_scale(double error_ms) {
         changed = splice(std::min(filtered_error_ms_, error_ms) * samples_per_ms, quiet);
     } else if (drift_debt_ > 0) {
         control = false;
-        changed = splice(std::min(drift_debt_, (filtered_error_ms_ + low) * samples_per_ms), quiet);
+        changed = splice(std::min(drift_debt_, filtered_error_ms_ * samples_per_ms), quiet);
     } else if (drift_debt_ < 0) {
         control = false;
         changed = splice(std::max(drift_debt_, (filtered_error_ms_ - high) * samples_per_ms), quiet);
@@ -228,7 +228,10 @@ bool jitter_buffer::primed(std::int64_t now_us) {
     if (primed_) {
         return true;
     }
-    const double wanted = delays_.target_ms() + options_.guard_ms;
+    // An uneven pace decodes a frame up to a pull sooner than an even one would: start that
+    // much later, so the frames after the first are there when asked for.
+    const double wanted = delays_.target_ms() + options_.guard_ms +
+                          std::min(pace_.wobble_ms(), options_.max_band_widening_ms);
     if (slack_ms(now_us, next_capture_us_) < wanted) {
         return false;
     }
