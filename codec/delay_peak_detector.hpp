@@ -16,7 +16,7 @@ namespace tolk::codec {
 
 struct delay_peak_options {
     bool enabled = true;
-    double min_height_ms = 100;    // a peak is at least this high ...
+    double min_height_ms = 150;    // a peak is at least this high ...
     double above_target_ms = 78;   // ... and this far above the quantile target or twice it
     int min_peaks = 2;             // recurring: this many peaks within the window
     int window_ms = 60000;

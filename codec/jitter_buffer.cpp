@@ -200,9 +200,9 @@ void jitter_buffer::time_scale(double error_ms) {
         filtered_error_ms_ = error_ms;
     } else if (filtered_error_ms_ > high) {
         changed = splice(filtered_error_ms_ * samples_per_ms, quiet);
-    } else if (filtered_error_ms_ < -low || error_ms < -(low + pace_.block_ms())) {
-        // Below target: frames would come too late.  A target that jumped (a stall) is
-        // followed at once, not after the filter.
+    } else if (filtered_error_ms_ < -low || error_ms < -low) {
+        // Below target: frames would come too late, which is worse than a splice, so the
+        // unfiltered error counts too (a target that jumped is followed at once).
         changed = splice(std::min(filtered_error_ms_, error_ms) * samples_per_ms, quiet);
     } else if (drift_debt_ > 0) {
         control = false;
