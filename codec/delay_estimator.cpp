@@ -11,6 +11,7 @@ constexpr double rescale_above = 1e100;
 
 delay_estimator::delay_estimator(const delay_estimator_options& options)
     : options_(options),
+      peaks_(options.peaks),
       histogram_(static_cast<std::size_t>(options.max_delay_ms + 1), 0.0),
       forget_(std::exp(-static_cast<double>(options.frame_ms) / std::max(options.history_ms, 1))),
       target_ms_(options.min_delay_ms) {}
@@ -22,6 +23,7 @@ void delay_estimator::reset() {
     window_.clear();
     minima_.clear();
     target_ms_ = options_.min_delay_ms;
+    peaks_.reset();
     frames_ = 0;
     started_ = false;
 }
@@ -73,8 +75,10 @@ void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us) {
     // Until the histogram holds a second of frames its quantile says little: start safe.
     ++frames_;
     const double floor_ms = frames_ < 1000 / options_.frame_ms ? options_.start_delay_ms : 0;
+    const double quantile = quantile_ms();
+    peaks_.add(capture_us, relative_ms, quantile);
     const double wanted =
-        std::clamp(std::max(quantile_ms(), floor_ms), static_cast<double>(options_.min_delay_ms),
+        std::clamp(std::max({quantile, floor_ms, peaks_.target_ms()}), static_cast<double>(options_.min_delay_ms),
                    static_cast<double>(options_.max_delay_ms));
     target_ms_ = wanted >= target_ms_
                      ? wanted

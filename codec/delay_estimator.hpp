@@ -6,8 +6,11 @@
 // long memory: stalls are rare, and the target should stay put between them); the target is
 // the quantile that lets the wanted share of frames arrive in time, ignoring frames beyond
 // max_delay (no target saves them).  It follows a rise at once and falls at a bounded rate,
-// within [min_delay, max_delay]; for the first second it is at least start_delay.
+// within [min_delay, max_delay]; for the first second it is at least start_delay.  Recurring
+// delay peaks (delay_peak_detector) raise it to cover them.
 // Pure arithmetic, simulated time; owned by one jitter buffer.
+
+#include "codec/delay_peak_detector.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -24,6 +27,7 @@ struct delay_estimator_options {
     double shrink_ms_per_s = 20;  // how fast the target may fall
     double start_delay_ms = 20;   // the least target over the first second of frames
     int frame_ms = 20;
+    delay_peak_options peaks;
 };
 
 class delay_estimator {
@@ -38,6 +42,8 @@ public:
     double base_us() const;
     // The delay over the base that the wanted share of frames stays within, ms.
     double target_ms() const { return target_ms_; }
+    // What recurring delay peaks ask for (0: none), ms.
+    double peak_ms() const { return peaks_.target_ms(); }
     bool empty() const { return window_.empty(); }
     void reset();
 
@@ -45,6 +51,7 @@ private:
     double quantile_ms() const;
 
     delay_estimator_options options_;
+    delay_peak_detector peaks_;
     std::vector<double> histogram_;  // 1 ms bins of relative delay
     double weight_ = 1;              // grows instead of decaying every bin
     double total_ = 0;

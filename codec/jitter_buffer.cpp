@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace tolk::codec {
 
@@ -18,7 +19,9 @@ delay_estimator_options delay_options(const jitter_buffer_options& o) {
             .base_window_ms = o.base_window_ms,
             .min_delay_ms = o.min_delay_ms,
             .max_delay_ms = o.max_delay_ms,
-            .shrink_ms_per_s = o.shrink_ms_per_s};
+            .shrink_ms_per_s = o.shrink_ms_per_s,
+            .start_delay_ms = o.start_delay_ms,
+            .peaks = o.peaks};
 }
 
 }  // namespace
@@ -38,6 +41,8 @@ void jitter_buffer::reset() {
     accounting_.end_concealment();
     started_ = false;
     ended_ = false;
+    primed_ = false;
+    filtered_ = false;
     drift_debt_ = 0;
 }
 
@@ -50,6 +55,7 @@ void jitter_buffer::push(const incoming_frame& frame) {
         // here (the sequence numbers in between were never sent).
         started_ = true;
         ended_ = false;
+        primed_ = false;  // start the new stream or segment at the target
         next_sequence_ = store_.unwrap(frame.sequence);
         next_capture_us_ = frame.capture_us;
         store_.drop_before(next_sequence_);
@@ -81,8 +87,19 @@ void jitter_buffer::produce(std::int64_t now_us) {
     if (const stored_frame* next = store_.find(next_sequence_)) {
         // Normal, accelerate or decelerate.
         const double slack = slack_ms(now_us, next->capture_us);
+        continuation_.clear();
+        if (accounting_.concealing() && options_.crossfade_ms > 0) {
+            // Decoded audio resumes: carry the concealment on a little, to fade from.
+            const int n = std::max(1, static_cast<int>(std::lround(options_.crossfade_ms / 2.5))) *
+                          min_frame_samples;
+            const auto tail = decoder_.conceal(n);
+            continuation_.assign(tail.begin(), tail.end());
+        }
         const auto slot = decoder_.next(store_, next_sequence_);
         frame_.assign(slot.pcm.begin(), slot.pcm.end());
+        if (!slot.concealed) {
+            fade_in(continuation_);
+        }
         if (!slot.concealed) {
             accounting_.emitted(static_cast<std::int64_t>(slot.pcm.size()),
                                 static_cast<double>(play_us - slot.arrival_us) / 1e6);
@@ -95,7 +112,8 @@ void jitter_buffer::produce(std::int64_t now_us) {
         // plus a small guard, played with nothing ahead: no whole block of margin is wasted.
         const double wanted = delays_.target_ms() + options_.guard_ms;
         current_delay_ms_ = slack + ahead_ms;
-        target_delay_ms_ = slack - block_ms_ * std::floor((slack - wanted) / block_ms_);
+        const double block = pace_.block_ms();
+        target_delay_ms_ = slack - block * std::floor((slack - wanted) / block);
         time_scale(current_delay_ms_ - target_delay_ms_);
         queue(slot, slot.concealed ? next_capture_us_ : slot.capture_us);
         ended_ = slot.end_of_segment;
@@ -117,68 +135,122 @@ void jitter_buffer::produce(std::int64_t now_us) {
     current_delay_ms_ = slack + ahead_ms;
 }
 
+void jitter_buffer::fade_in(std::span<const float> continuation) {
+    const std::size_t n = std::min(continuation.size(), frame_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const double w = 0.5 - 0.5 * std::cos(std::numbers::pi * (static_cast<double>(i) + 0.5) /
+                                               static_cast<double>(n));
+        frame_[i] = static_cast<float>((1 - w) * continuation[i] + w * frame_[i]);
+    }
+}
+
+double jitter_buffer::splice(double samples, bool quiet) {
+    const double wanted = quiet ? std::abs(samples) : std::min(std::abs(samples), budget_);
+    const auto limit = static_cast<std::size_t>(std::max(wanted, 0.0));
+    if (limit == 0) {
+        return 0;
+    }
+    const std::size_t n =
+        samples > 0 ? scaler_.accelerate(frame_, limit) : scaler_.decelerate(frame_, limit);
+    if (n == 0) {
+        return 0;
+    }
+    ++accounting_.stats().time_scale_operations;
+    if (!quiet) {
+        budget_ = std::max(budget_ - static_cast<double>(n), 0.0);
+    }
+    return samples > 0 ? static_cast<double>(n) : -static_cast<double>(n);
+}
+
 void jitter_buffer::time_scale(double error_ms) {
     const auto frame_samples = static_cast<double>(frame_.size());
     const double max_budget = 2.0 * 10 * samples_per_ms;
     budget_ = std::min(budget_ + options_.max_speedup * frame_samples, max_budget);
-    if (options_.drift_correction) {
+    if (options_.drift_correction && drift_.valid() &&
+        std::abs(drift_.ppm()) >= options_.min_drift_ppm) {
         drift_debt_ += drift_.ppm() * 1e-6 * frame_samples;
     }
+    // The decisions follow the error smoothed over level_filter_ms (one update per frame), so
+    // a pull that comes a little early or late, or a frame decoded one pull sooner, moves
+    // nothing.  The band is as narrow as a splice allows (a pitch period) on an even pull
+    // pace, and widens by the pace's wobble.
+    const double alpha = std::min(1.0, frame_samples / samples_per_ms / options_.level_filter_ms);
+    filtered_error_ms_ = filtered_ ? filtered_error_ms_ + alpha * (error_ms - filtered_error_ms_)
+                                   : error_ms;
+    filtered_ = true;
+    const double widen = std::min(pace_.wobble_ms(), options_.max_band_widening_ms);
+    const double high = options_.hysteresis_ms + widen;
+    const double low = options_.low_band_ms + widen;
     const bool quiet = scaler_.quiet(frame_);
-    const auto limit = [&](double samples) {
-        return static_cast<std::size_t>(std::max(quiet ? samples : std::min(samples, budget_), 0.0));
-    };
-    // The delay is kept in [target, target + hysteresis]; within that band only drift moves it.
-    // Decoded audio beyond the target is latency bought for nothing, so the band is as narrow
-    // as a splice allows: a pitch period in speech, much less in a pause.
-    const double error = error_ms * samples_per_ms;
-    const double band =
-        (quiet ? options_.quiet_hysteresis_ms : options_.hysteresis_ms) * samples_per_ms;
-    const bool control = error > band || error < 0;
-    std::size_t removed = 0, inserted = 0;
+    double changed = 0;  // samples removed (positive) or inserted (negative)
+    bool control = true;
     if (error_ms > options_.fast_accelerate_ms) {
         // Far above target (the burst after a stall): up to two periods per frame, past the
         // budget, so the stall's delay is gone within about a second.
         for (int pass = 0; pass < 2; ++pass) {
-            const double left = error - static_cast<double>(removed);
+            const double left = error_ms * samples_per_ms - changed;
             const std::size_t n =
-                scaler_.accelerate(frame_, static_cast<std::size_t>(std::max(left, 0.0)));
+                left > 0 ? scaler_.accelerate(frame_, static_cast<std::size_t>(left)) : 0;
             if (n == 0) {
                 break;
             }
-            removed += n;
+            ++accounting_.stats().time_scale_operations;
+            changed += static_cast<double>(n);
         }
-    } else if (error > band) {
-        removed = scaler_.accelerate(frame_, limit(error));
-    } else if (error < 0) {
-        inserted = scaler_.decelerate(frame_, limit(band - error));
+        filtered_error_ms_ = error_ms;
+    } else if (filtered_error_ms_ > high) {
+        changed = splice(filtered_error_ms_ * samples_per_ms, quiet);
+    } else if (filtered_error_ms_ < -low || error_ms < -low) {
+        // Below target: frames would come too late, which is worse than a splice, so the
+        // unfiltered error counts too (a target that jumped is followed at once).
+        changed = splice(std::min(filtered_error_ms_, error_ms) * samples_per_ms, quiet);
     } else if (drift_debt_ > 0) {
-        removed = scaler_.accelerate(frame_, limit(std::min(drift_debt_, error)));
-    } else {
-        inserted = scaler_.decelerate(frame_, limit(std::min(-drift_debt_, band - error)));
+        control = false;
+        changed = splice(std::min(drift_debt_, filtered_error_ms_ * samples_per_ms), quiet);
+    } else if (drift_debt_ < 0) {
+        control = false;
+        changed = splice(std::max(drift_debt_, (filtered_error_ms_ - high) * samples_per_ms), quiet);
     }
-    if (removed + inserted == 0) {
+    if (changed == 0) {
         return;
     }
-    if (control) {
-        drift_debt_ = 0;  // the delay control moved it: drift included
-    } else {
-        drift_debt_ += static_cast<double>(inserted) - static_cast<double>(removed);
-    }
-    if (!quiet) {
-        budget_ = std::max(budget_ - static_cast<double>(removed + inserted), 0.0);
-    }
+    filtered_error_ms_ -= changed / samples_per_ms;
+    drift_debt_ = control ? 0 : drift_debt_ - changed;
     auto& s = accounting_.stats();
-    s.removed_samples_for_acceleration += removed;
-    s.inserted_samples_for_deceleration += inserted;
+    if (changed > 0) {
+        s.removed_samples_for_acceleration += static_cast<std::uint64_t>(changed);
+    } else {
+        s.inserted_samples_for_deceleration += static_cast<std::uint64_t>(-changed);
+    }
+}
+
+bool jitter_buffer::primed(std::int64_t now_us) {
+    if (primed_) {
+        return true;
+    }
+    // An uneven pace decodes a frame up to a pull sooner than an even one would: start that
+    // much later, so the frames after the first are there when asked for.
+    const double wanted = delays_.target_ms() + options_.guard_ms +
+                          std::min(pace_.wobble_ms(), options_.max_band_widening_ms);
+    if (slack_ms(now_us, next_capture_us_) < wanted) {
+        return false;
+    }
+    primed_ = true;
+    filtered_ = false;
+    return true;
 }
 
 playout_info jitter_buffer::pull(std::span<float> out, std::int64_t now_us) {
+    pace_.add(now_us, out.size());
     if (!started_) {
         std::fill(out.begin(), out.end(), 0.0f);
         return {};
     }
-    block_ms_ = static_cast<double>(out.size()) / samples_per_ms;
+    if (!primed(now_us)) {
+        // Before the first frame has waited the target: what is left of a previous segment,
+        // then silence.
+        return accounting_.play(pcm_, out);
+    }
     while (pcm_.size() < out.size() && !ended_) {
         produce(now_us);
     }
@@ -191,6 +263,7 @@ playout_stats jitter_buffer::stats() const {
     s.current_delay_ms = current_delay_ms_;
     s.target_delay_ms = target_delay_ms_;
     s.drift_ppm = drift_.ppm();
+    s.peak_delay_ms = delays_.peak_ms();
     return s;
 }
 

@@ -3,14 +3,19 @@
 //  - normal: decode the next frame;
 //  - accelerate / decelerate: decode, then remove or insert one pitch period (time_scaler) to
 //    move the actual delay toward the target (delay_estimator: a quantile of recent arrival
-//    delays relative to the sender's clock; grows at once, shrinks slowly, bounded), two
-//    periods per frame when far above it (the burst after a stall);
+//    delays relative to the sender's clock, raised to cover recurring delay peaks; grows at
+//    once, shrinks slowly, bounded).  The decision uses the delay error smoothed over about
+//    half a second (NetEQ's BufferLevelFilter) and a band around the target that uneven pulls
+//    widen (pull_pace), so a device's pull-pace wobble never causes a splice; far above the
+//    target (the burst after a stall) it removes two periods per frame at once;
 //  - conceal: Opus FEC or PLC for a frame the server dropped (a later one is already here);
 //  - wait: when nothing has arrived (a stall) play PLC without giving up the frame's slot, so
 //    no speech is lost, unless the delay would exceed max_delay: then the slot is given up and
 //    the frame, when it comes, is discarded as late.
 // Clock drift (drift_estimator) is corrected continuously by small time-scale steps.  A
-// discontinuity flag resets everything.  After the last frame of a segment (end_of_segment) the
+// discontinuity flag resets everything; playout then starts only when the first frame has
+// waited the target (primed), so a clean stream needs no time-scaling to reach it.  Decoded
+// audio that resumes after concealment is cross-faded from the concealment's continuation.  After the last frame of a segment (end_of_segment) the
 // buffer plays silence, not concealment, until a later frame starts the next segment.
 // Plain C++: no threads, I/O or clocks (now_us is passed in), so the same trace gives
 // bit-identical output; fit for WebAssembly.
@@ -20,6 +25,7 @@
 #include "codec/drift_estimator.hpp"
 #include "codec/frame_store.hpp"
 #include "codec/pcm_queue.hpp"
+#include "codec/pull_pace.hpp"
 #include "codec/playout_accounting.hpp"
 #include "codec/playout_buffer.hpp"
 #include "codec/slot_decoder.hpp"
@@ -31,22 +37,29 @@
 
 namespace tolk::codec {
 
+// The defaults are the `listener` profile (codec/playout_profile.hpp).
 struct jitter_buffer_options {
     int min_delay_ms = 0;
-    int max_delay_ms = 300;      // latency never runs away beyond this
-    double quantile = 0.97;      // share of frames that should arrive in time: the main knob
+    int max_delay_ms = 450;      // latency never runs away beyond this
+    double quantile = 0.97;      // share of frames that should arrive in time
     int history_ms = 120000;     // memory of the arrival-delay histogram (a stall is rare:
                                  // remember many, so the target stays put between them)
     int base_window_ms = 2000;   // window for the fastest frame (the zero of relative delay)
     double shrink_ms_per_s = 20; // how fast the target may fall
+    double start_delay_ms = 0;   // least target over the first second after a start
     double guard_ms = 2.5;       // least slack over the quantile when a frame is decoded
-    double hysteresis_ms = 2.5;  // the delay may sit this far above target before acceleration
-                                 // (a pitch period of 2.5 ms or more is the least voiced step)
-    double quiet_hysteresis_ms = 0.5;  // the same in a pause, where any length can be spliced
+    double hysteresis_ms = 2.5;  // the filtered delay may sit this far above target before
+                                 // acceleration (a pitch period of 2.5 ms is the least step)
+    double low_band_ms = 2.5;    // ... and this far below it before deceleration
+    double max_band_widening_ms = 15;  // uneven pulls widen both bands, up to this much
+    double level_filter_ms = 600;  // time constant of the delay filter the decisions use
     double max_speedup = 0.25;   // share of voiced audio time-scaling may remove/insert on average
     double fast_accelerate_ms = 40;  // further above target than this: remove up to two periods
                                      // per frame, past max_speedup
+    double crossfade_ms = 2.5;   // decoded audio fades in over this after concealment
+    double min_drift_ppm = 20;   // clock drift below this is left to the delay control
     bool drift_correction = true;
+    delay_peak_options peaks;    // recurring delay peaks raise the target (delay_peak_detector)
 };
 
 class jitter_buffer final : public playout_buffer {
@@ -64,7 +77,14 @@ private:
     // at `now_us`, in ms.
     double slack_ms(std::int64_t now_us, std::int64_t capture_us) const;
     void time_scale(double error_ms);
+    // Removes (positive) or inserts (negative) up to `samples`; returns how many were changed,
+    // signed the same way.
+    double splice(double samples, bool quiet);
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
+    // Starts playout once the first frame has waited the target; false while it has not.
+    bool primed(std::int64_t now_us);
+    // Fades decoded audio in from the concealment's continuation.
+    void fade_in(std::span<const float> continuation);
 
     jitter_buffer_options options_;
     slot_decoder decoder_;
@@ -74,14 +94,18 @@ private:
     delay_estimator delays_;
     drift_estimator drift_;
     time_scaler scaler_;
+    pull_pace pace_;
     std::vector<float> frame_;       // the frame being time-scaled
+    std::vector<float> continuation_;  // concealment carried on, to fade from
     bool started_ = false;
+    bool primed_ = false;            // playout has started since the last start/discontinuity
+    bool filtered_ = false;          // filtered_error_ holds a value
+    double filtered_error_ms_ = 0;   // the delay error, smoothed
     bool ended_ = false;             // the last frame of a segment was decoded: silence follows
     std::int64_t next_sequence_ = 0;
     std::int64_t next_capture_us_ = 0;
     double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift
     double budget_ = 0;              // samples time-scaling may still change
-    double block_ms_ = 10;           // duration of the last pull
     double current_delay_ms_ = 0;
     double target_delay_ms_ = 0;
 };

@@ -11,7 +11,7 @@ void playout_accounting::produced(std::int64_t samples, bool concealed) {
         return;
     }
     if (!concealed) {
-        run_ = 0;
+        end_concealment();
         return;
     }
     if (run_ == 0) {
@@ -28,6 +28,30 @@ void playout_accounting::produced(std::int64_t samples, bool concealed) {
             stats_.interruption_duration_s += static_cast<double>(samples) / sample_rate;
         }
     }
+}
+
+void count_concealment_run(playout_stats& stats, std::int64_t samples) {
+    if (samples <= 0) {
+        return;
+    }
+    if (samples < 40 * samples_per_ms) {
+        ++stats.concealments_under_40ms;
+    } else if (samples < playout_accounting::interruption_samples) {
+        ++stats.concealments_40_to_150ms;
+    } else {
+        ++stats.concealments_over_150ms;
+    }
+}
+
+void playout_accounting::end_concealment() {
+    count_concealment_run(stats_, run_);
+    run_ = 0;
+}
+
+playout_stats playout_accounting::stats() const {
+    playout_stats s = stats_;
+    count_concealment_run(s, run_);
+    return s;
 }
 
 playout_info playout_accounting::play(pcm_queue& pcm, std::span<float> out) {

@@ -23,14 +23,20 @@ public:
     // is followed by silence, which is not counted; an empty queue is not playing.
     playout_info play(pcm_queue& pcm, std::span<float> out);
     // Ends the current concealment run (a reset).
-    void end_concealment() { run_ = 0; }
+    void end_concealment();
+    // True while the last chunk produced was concealment.
+    bool concealing() const { return run_ > 0; }
 
     playout_stats& stats() { return stats_; }
-    const playout_stats& stats() const { return stats_; }
+    // The statistics with a concealment run still going counted by its current length.
+    playout_stats stats() const;
 
 private:
     playout_stats stats_;
     std::int64_t run_ = 0;  // length of the current concealment run, samples
 };
+
+// Counts a finished concealment run of `samples` samples in its length class.
+void count_concealment_run(playout_stats& stats, std::int64_t samples);
 
 }  // namespace tolk::codec

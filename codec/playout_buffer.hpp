@@ -44,7 +44,13 @@ struct playout_stats {
     std::uint64_t concealment_events = 0;
     std::uint64_t inserted_samples_for_deceleration = 0;
     std::uint64_t removed_samples_for_acceleration = 0;
+    std::uint64_t time_scale_operations = 0;  // splices (one pitch period or pause cut each)
     std::uint64_t interruptions = 0;        // concealment runs of >= 150 ms
+    // Concealment runs by length, as a listener hears them: a click, a gap, a dropout.  A run
+    // still going counts in its current class.
+    std::uint64_t concealments_under_40ms = 0;
+    std::uint64_t concealments_40_to_150ms = 0;
+    std::uint64_t concealments_over_150ms = 0;  // >= 150 ms: the interruptions
     double interruption_duration_s = 0;
     std::uint64_t discontinuities = 0;      // resets at a discontinuity flag
     double jitter_buffer_delay_s = 0;       // sum over emitted samples of their delay (WebRTC)
@@ -52,6 +58,7 @@ struct playout_stats {
     double current_delay_ms = 0;
     double target_delay_ms = 0;
     double drift_ppm = 0;
+    double peak_delay_ms = 0;               // delay peaks recur: the target covers this (0: none)
 };
 
 class playout_buffer {

@@ -25,7 +25,7 @@ simulation_result simulate(playout_buffer& buffer, std::span<const simulated_fra
         result.blocks.push_back({now, info});
         if (options.stats_every_blocks > 0 && k % options.stats_every_blocks == 0 && info.playing) {
             const auto s = buffer.stats();
-            result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms});
+            result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms, s.time_scale_operations});
         }
     }
     result.stats = buffer.stats();

@@ -32,6 +32,7 @@ struct delay_snapshot {
     std::int64_t time_us = 0;
     double current_delay_ms = 0;
     double target_delay_ms = 0;
+    std::uint64_t time_scale_operations = 0;  // so far
 };
 
 struct simulated_block {

@@ -3,6 +3,7 @@
 #include "clients/jbsim/speex_playout_buffer.hpp"
 #include "codec/fixed_delay_buffer.hpp"
 #include "codec/jitter_buffer.hpp"
+#include "codec/playout_profile.hpp"
 
 #include <stdexcept>
 
@@ -14,8 +15,8 @@ std::unique_ptr<codec::playout_buffer> make_buffer(const std::string& spec) {
     const bool has_knob = colon != std::string::npos;
     try {
         const double knob = has_knob ? std::stod(spec.substr(colon + 1)) : 0;
-        if (name == "tolk") {
-            codec::jitter_buffer_options options;
+        if (const auto profile = codec::profile_options(name == "tolk" ? "listener" : name)) {
+            codec::jitter_buffer_options options = *profile;
             if (has_knob) {
                 options.quantile = knob;
             }
@@ -30,7 +31,8 @@ std::unique_ptr<codec::playout_buffer> make_buffer(const std::string& spec) {
     } catch (const std::logic_error&) {
         // a malformed number: reported below
     }
-    throw std::invalid_argument("--jb: expected tolk[:QUANTILE], speex[:MARGIN_MS] or fixed:MS, got '" +
+    throw std::invalid_argument("--jb: expected tolk[:QUANTILE], listener|return|monitor[:QUANTILE], "
+                                "speex[:MARGIN_MS] or fixed:MS, got '" +
                                 spec + "'");
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Which playout buffer a tolk-jbsim run uses, from its --jb argument:
-//   tolk[:QUANTILE]   tolk's adaptive jitter buffer (knob: the in-time quantile, e.g. 0.97)
+//   tolk[:QUANTILE]   tolk's adaptive jitter buffer, `listener` profile (knob: the in-time
+//                     quantile, e.g. 0.97)
+//   listener|return|monitor[:QUANTILE]  tolk's buffer with that playout profile
 //   speex[:MARGIN_MS] speexdsp's jitter buffer as Mumble drives it (knob: the margin)
 //   fixed:MS          the fixed-delay buffer
 

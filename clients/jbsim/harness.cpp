@@ -108,6 +108,15 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
                             static_cast<double>(sim.stats.removed_samples_for_acceleration +
                                                 sim.stats.inserted_samples_for_deceleration) /
                             played;
+    r.interruptions_per_10min =
+        r.seconds > 0 ? static_cast<double>(sim.stats.interruptions) * 600 / r.seconds : 0;
+    r.time_scale_operations_after_1s = sim.stats.time_scale_operations;
+    for (const auto& s : sim.timeline) {
+        if (s.time_us >= start + 1'000'000) {
+            r.time_scale_operations_after_1s -= s.time_scale_operations;
+            break;
+        }
+    }
     for (const auto& s : sim.timeline) {
         if (s.time_us >= warm) {
             r.max_target_error_ms = std::max(r.max_target_error_ms,
@@ -132,6 +141,13 @@ nlohmann::json to_json(const run_report& r) {
         {"concealed_percent", r.concealed_percent},
         {"time_scaled_percent", r.time_scaled_percent},
         {"interruptions", s.interruptions},
+        {"interruptions_per_10min", r.interruptions_per_10min},
+        {"concealments_under_40ms", s.concealments_under_40ms},
+        {"concealments_40_to_150ms", s.concealments_40_to_150ms},
+        {"concealments_over_150ms", s.concealments_over_150ms},
+        {"time_scale_operations", s.time_scale_operations},
+        {"time_scale_operations_after_1s", r.time_scale_operations_after_1s},
+        {"peak_delay_ms", s.peak_delay_ms},
         {"discontinuities", s.discontinuities},
         {"late_frames", s.frames_late},
         {"drift_ppm", s.drift_ppm},

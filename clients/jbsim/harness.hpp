@@ -31,6 +31,8 @@ struct run_report {
     double time_scaled_percent = 0;
     double max_target_error_ms = 0;  // largest |current - target| after warm-up
     double delay_trend_ms = 0;       // mean delay of the last minute minus the first (after warm-up)
+    double interruptions_per_10min = 0;
+    std::uint64_t time_scale_operations_after_1s = 0;  // splices after the first second of playout
     codec::playout_stats stats;
 };
 

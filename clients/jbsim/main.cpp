@@ -1,7 +1,9 @@
 // tolk-jbsim: replays an arrival trace through a playout buffer (tolk's, speexdsp's or a fixed
 // delay) and reports what a listener would get; or generates a synthetic trace.
 //   tolk-jbsim --trace T.csv [--audio IN.wav] [--jb tolk|speex|fixed:MS] [--out OUT.wav] [--json]
-//   tolk-jbsim --generate lan|wifi|cellular|drift+250|drift-250 --seconds S --seed N --out T.csv
+//   tolk-jbsim --generate PROFILE --seconds S --seed N [--out T.csv|DIR/]
+//     PROFILE: lan, wifi, stalls, roaming, bufferbloat, cellular, drift+PPM, drift-PPM; into a
+//     directory (or without --out) the file is named PROFILE-seedN.csv
 
 #include "clients/jbsim/harness.hpp"
 #include "clients/jbsim/trace_generator.hpp"
@@ -11,6 +13,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -21,11 +24,14 @@ int main(int argc, char** argv) {
     bool json = false;
     auto* trace_opt = app.add_option("--trace", trace_file, "arrival trace CSV (seq,sent_us,arrived_us)");
     auto* gen_opt = app.add_option("--generate", generate.profile,
-                                   "write a trace instead: lan, wifi, cellular, drift+PPM, drift-PPM");
+                                   "write a trace instead: lan, wifi, stalls, roaming, bufferbloat, "
+                                   "cellular, drift+PPM, drift-PPM");
     gen_opt->excludes(trace_opt);
     app.add_option("--audio", audio_file, "WAV to send (default: built-in speech-like signal)");
-    app.add_option("--jb", run.jb, "tolk[:QUANTILE] | speex[:MARGIN_MS] | fixed:MS")->capture_default_str();
-    app.add_option("--out", out_file, "output WAV (simulation) or trace CSV (--generate)");
+    app.add_option("--jb", run.jb,
+                   "tolk[:QUANTILE] | listener|return|monitor[:QUANTILE] | speex[:MARGIN_MS] | fixed:MS")->capture_default_str();
+    app.add_option("--out", out_file,
+                   "output WAV (simulation); trace CSV or directory (--generate, default .)");
     app.add_option("--seconds", generate.seconds, "trace length for --generate")->capture_default_str();
     app.add_option("--seed", generate.seed, "random seed for --generate")->capture_default_str();
     app.add_flag("--json", json, "print the report as JSON");
@@ -33,10 +39,12 @@ int main(int argc, char** argv) {
 
     try {
         if (!gen_opt->empty()) {
-            if (out_file.empty()) {
-                throw std::invalid_argument("--generate needs --out TRACE.csv");
+            std::filesystem::path out = out_file.empty() ? "." : out_file;
+            if (std::filesystem::is_directory(out) || out_file.ends_with('/')) {
+                out /= tolk::jbsim::trace_file_name(generate);
             }
-            tolk::jbsim::write_trace(out_file, tolk::jbsim::generate_trace(generate));
+            tolk::jbsim::write_trace(out, tolk::jbsim::generate_trace(generate));
+            std::cout << out.string() << '\n';
             return 0;
         }
         if (trace_opt->empty()) {

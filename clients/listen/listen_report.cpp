@@ -17,14 +17,19 @@ nlohmann::json to_json(const codec::playout_stats& s) {
             {"concealment_events", s.concealment_events},
             {"inserted_samples_for_deceleration", s.inserted_samples_for_deceleration},
             {"removed_samples_for_acceleration", s.removed_samples_for_acceleration},
+            {"time_scale_operations", s.time_scale_operations},
             {"interruptions", s.interruptions},
             {"interruption_duration_s", s.interruption_duration_s},
+            {"concealments_under_40ms", s.concealments_under_40ms},
+            {"concealments_40_to_150ms", s.concealments_40_to_150ms},
+            {"concealments_over_150ms", s.concealments_over_150ms},
             {"discontinuities", s.discontinuities},
             {"jitter_buffer_delay_s", s.jitter_buffer_delay_s},
             {"jitter_buffer_emitted_count", s.jitter_buffer_emitted_count},
             {"current_delay_ms", s.current_delay_ms},
             {"target_delay_ms", s.target_delay_ms},
-            {"drift_ppm", s.drift_ppm}};
+            {"drift_ppm", s.drift_ppm},
+            {"peak_delay_ms", s.peak_delay_ms}};
 }
 
 double concealed_ratio(const codec::playout_stats& s) {
@@ -50,18 +55,24 @@ protocol::listener_stats listener::stats_message() const {
 nlohmann::json listener::report() const {
     const codec::playout_stats s = playout_->stats();
     const auto& clock = connection_->clock();
+    const double duration_s = static_cast<double>(samples_written_) / 48000.0;
     return {
         {"channel", options_.channel},
         {"server", options_.server.authority()},
         {"output", sink_->description()},
         {"playout_buffer", client::to_string(options_.playout)},
-        {"duration_s", static_cast<double>(samples_written_) / 48000.0},
+        {"playout_profile", options_.profile},
+        {"duration_s", duration_s},
         {"frames_received", sequence_.received()},
         {"frames_missing", sequence_.missing()},
         {"frames_out_of_order", sequence_.out_of_order()},
         {"frames_concealed", s.concealment_events},
         {"concealed_samples", s.concealed_samples},
         {"concealed_ratio", concealed_ratio(s)},
+        {"time_scale_operations", s.time_scale_operations},
+        {"interruptions", s.interruptions},
+        {"interruptions_per_10min",
+         duration_s > 0 ? static_cast<double>(s.interruptions) * 600.0 / duration_s : 0.0},
         {"bad_frames", bad_frames_},
         {"frames_before_clock_sync", frames_before_clock_},
         {"resyncs", resyncs_},

@@ -2,6 +2,8 @@
 
 #include "clients/common/log.hpp"
 #include "clients/common/monotonic_clock.hpp"
+#include "codec/jitter_buffer.hpp"
+#include "codec/playout_profile.hpp"
 #include "protocol/audio_frame.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -9,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <array>
+#include <stdexcept>
 #include <cstdio>
 
 namespace tolk::listen {
@@ -29,13 +32,25 @@ client::connection_options connection_for(const listen_options& options) {
     return c;
 }
 
+// The adaptive buffer with the chosen profile, or what --jb asks for.
+std::unique_ptr<codec::playout_buffer> make_playout(const listen_options& options) {
+    if (options.playout.type == client::playout_choice::kind::adaptive) {
+        const auto profile = codec::profile_options(options.profile);
+        if (!profile) {
+            throw std::invalid_argument("unknown playout profile '" + options.profile + "'");
+        }
+        return codec::make_jitter_buffer(*profile);
+    }
+    return client::make_playout_buffer(options.playout);
+}
+
 }  // namespace
 
 listener::listener(asio::io_context& io, const listen_options& options)
     : options_(options),
       io_(io),
       sink_(client::make_audio_sink(options.output, block_samples)),
-      playout_(client::make_playout_buffer(options.playout)),
+      playout_(make_playout(options)),
       connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
       playout_timer_(io),
       stats_timer_(io),
@@ -44,9 +59,10 @@ listener::listener(asio::io_context& io, const listen_options& options)
 void listener::start(std::function<void()> on_done) {
     on_done_ = std::move(on_done);
     start_us_ = client::steady_now_us();
-    client::component_logger("listen")->info("channel {}: listening on {} into {}, playout {}", options_.channel,
-                                             options_.server.authority(), sink_->description(),
-                                             client::to_string(options_.playout));
+    client::component_logger("listen")->info("channel {}: listening on {} into {}, playout {} ({})",
+                                             options_.channel, options_.server.authority(),
+                                             sink_->description(), client::to_string(options_.playout),
+                                             options_.profile);
     connection_->start();
     auto log = client::component_logger("listen");
     asio::co_spawn(io_, playout_loop(), client::log_exception(log, "playout"));

@@ -35,6 +35,7 @@ struct listen_options {
     double duration_s = 0;     // 0: until stopped
     std::string stats_path;    // "" : no stats file
     client::playout_choice playout;
+    std::string profile = "listener";  // playout profile of the adaptive buffer (codec/playout_profile.hpp)
 };
 
 class listener final : public client::connection_handler {

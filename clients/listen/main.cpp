@@ -1,6 +1,7 @@
 // tolk-listen: hear one channel of a tolk server, into a WAV file, stdout or a sound card.
 //   tolk-listen --server ws://HOST:PORT --channel ID --output FILE.wav|-|device:NAME
-//               [--duration S] [--stats FILE.json] [--jb adaptive|fixed:MS] [--quiet]
+//               [--duration S] [--stats FILE.json] [--jb adaptive|fixed:MS]
+//               [--profile listener|return|monitor] [--quiet]
 // Exit status: 0 after --duration or on SIGINT/SIGTERM (the WAV is complete either way),
 // 1 on a start-up error, 2 when the channel does not exist.
 #include "clients/common/log.hpp"
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     app.add_option("--stats", options.stats_path, "write statistics as JSON to this file at the end");
     app.add_option("--jb", jb, "playout buffer: adaptive or fixed:MS")->capture_default_str();
+    app.add_option("--profile", options.profile,
+                   "playout profile of the adaptive buffer: listener (fewest dropouts), "
+                   "return (lowest delay, LAN) or monitor")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"listener", "return", "monitor"}));
     app.add_flag("--quiet,-q", quiet, "warnings and errors only");
     CLI11_PARSE(app, argc, argv);
     client::set_client_log_level(quiet ? spdlog::level::warn : spdlog::level::info);

@@ -12,7 +12,8 @@ with open(section_file) as f:
 note = " (SHORT=1: shortened traces)" if short == "1" else ""
 section = (f"{begin}\n## Jitter buffer\n\nCommand: `{command}`{note} — generated "
            f"{datetime.date.today().isoformat()}. Traces: `tolk-jbsim --generate PROFILE --seed 1` "
-           f"(lan, wifi, cellular 300 s; drift+250 / drift-250 1800 s), built-in speech-like audio, "
+           f"(lan, wifi, stalls, roaming, bufferbloat, cellular 300 s; drift+250 / drift-250 1800 s), "
+           f"built-in speech-like audio, "
            f"20 ms Opus frames, 10 ms pulls.\n\n![delay vs concealment](jitter/tradeoff.png)\n\n"
            f"{body}\n{end}")
 text = open(results).read() if os.path.exists(results) else "# Benchmark results\n"

@@ -1,0 +1,98 @@
+// The jitter buffer against an output device that pulls unevenly (issue 18): a browser's
+// render quanta of 128 frames, device callbacks of several quanta, timer-driven pulls that come
+// a few ms late.  On a clean arrival pattern nothing should be time-scaled once playing.
+#include "codec/jitter_buffer.hpp"
+#include "codec/playout_profile.hpp"
+#include "codec/signals.hpp"
+#include "tests/codec/playout_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+namespace tolk::codec {
+namespace {
+
+using namespace test_support;
+
+struct uneven_run {
+    playout_stats after_1s;  // statistics one second into playout
+    playout_stats end;
+    std::uint64_t played_blocks = 0;
+};
+
+// Pulls of 128..512 samples in an irregular but fixed pattern, each at most 3 ms late against
+// an even clock (never earlier than the previous pull), for `seconds`.
+uneven_run pull_unevenly(playout_buffer& buffer, const std::vector<simulated_frame>& frames,
+                         double seconds) {
+    constexpr std::array<std::size_t, 11> sizes{128, 256, 384, 512, 128, 128, 384, 256, 512, 128, 384};
+    constexpr std::array<std::int64_t, 7> late_us{0, 2'500, 700, 3'000, 1'200, 0, 2'100};
+    uneven_run r;
+    std::vector<float> out(512);
+    std::size_t next = 0;
+    std::int64_t even_us = 0, last_us = 0;
+    bool playing_since_set = false;
+    std::int64_t playing_since = 0;
+    for (std::size_t k = 0; even_us < static_cast<std::int64_t>(seconds * 1e6); ++k) {
+        const std::size_t n = sizes[k % sizes.size()];
+        const std::int64_t now = std::max(last_us, even_us + late_us[(k * 3) % late_us.size()]);
+        for (; next < frames.size() && frames[next].arrival_us <= now; ++next) {
+            const auto& f = frames[next];
+            buffer.push({f.sequence, f.capture_us, f.arrival_us, f.discontinuity, f.end_of_segment, f.opus});
+        }
+        const auto info = buffer.pull(std::span(out).first(n), now);
+        if (info.playing && !playing_since_set) {
+            playing_since_set = true;
+            playing_since = now;
+        }
+        if (playing_since_set && now - playing_since < 1'000'000) {
+            r.after_1s = buffer.stats();
+        }
+        r.played_blocks += info.playing;
+        last_us = now;
+        even_us += static_cast<std::int64_t>(n) * 1'000'000 / sample_rate;
+    }
+    r.end = buffer.stats();
+    return r;
+}
+
+std::vector<simulated_frame> clean_speech(double seconds) {
+    return frames_of(speech_like(seconds, 3, 0.5f), [](int i) {
+        // A clean LAN: 5 ms and a deterministic 0-1 ms of jitter.
+        return 5'000 + i * frame_us + static_cast<std::int64_t>((static_cast<std::uint32_t>(i) * 2654435761u) % 1000u);
+    });
+}
+
+class uneven_pulls : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(uneven_pulls, never_time_scale_a_clean_stream_after_the_first_second) {
+    const auto frames = clean_speech(30.0);
+    jitter_buffer buffer(*profile_options(GetParam()));
+    const auto r = pull_unevenly(buffer, frames, 30.0);
+    EXPECT_GT(r.played_blocks, 4500u);
+    EXPECT_EQ(r.end.time_scale_operations, r.after_1s.time_scale_operations)
+        << "removed " << r.end.removed_samples_for_acceleration << ", inserted "
+        << r.end.inserted_samples_for_deceleration << " samples";
+    EXPECT_EQ(r.end.concealed_samples, 0u);
+    EXPECT_EQ(r.end.frames_late, 0u);
+    // Not bought with latency: a clean LAN still plays within a few pulls of arrival.
+    EXPECT_LT(r.end.current_delay_ms, 30);
+}
+
+INSTANTIATE_TEST_SUITE_P(profiles, uneven_pulls, ::testing::Values("listener", "monitor", "return"));
+
+// The same pace, but a real network: a stall later on must still be caught up by time-scaling,
+// so the wide band is not a buffer that never moves.
+TEST(uneven_pulls, still_drain_the_burst_after_a_stall) {
+    auto frames = frames_of(speech_like(20.0, 5, 0.5f), [](int i) {
+        const std::int64_t on_time = 5'000 + i * frame_us;
+        return (i >= 400 && i < 413) ? 413 * frame_us + 5'000 : on_time;
+    });
+    jitter_buffer buffer(*profile_options("return"));
+    const auto r = pull_unevenly(buffer, frames, 20.0);
+    EXPECT_GT(r.end.removed_samples_for_acceleration, 150u * samples_per_ms);
+    EXPECT_LT(r.end.current_delay_ms, 40);
+}
+
+}  // namespace
+}  // namespace tolk::codec
