@@ -62,8 +62,10 @@ codec=(jitter_buffer frame_store pcm_queue slot_decoder playout_accounting delay
   drift_estimator time_scaler opus_decoder)
 srcs=("$root/clients/web/wasm/tolk_audio.cpp")
 for c in "${codec[@]}"; do srcs+=("$root/codec/$c.cpp"); done
+protocol=(audio_frame parse_error)
+for c in "${protocol[@]}"; do srcs+=("$root/protocol/$c.cpp"); done
 
-exports=_tolk_create,_tolk_destroy,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_alloc,_tolk_free
+exports=_tolk_create,_tolk_destroy,_tolk_frame_channel,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_stats_size,_tolk_stats_field_count,_tolk_stats_field_name,_tolk_stats_field_offset,_tolk_alloc,_tolk_free
 log "linking $(basename "$out")"
 mkdir -p "$(dirname "$out")"
 emcc -std=c++20 "${flags[@]}" -I"$root" -Iopus-src/include "${srcs[@]}" libopus.a -o "$out.tmp.wasm" \
