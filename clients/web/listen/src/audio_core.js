@@ -7,7 +7,8 @@
 // (tolk_stats_field_*): the one table the JS side reads stats through.
 export function statsLayout(x) {
   const memory = () => new Uint8Array(x.memory.buffer);
-  const cString = (ptr) => { const m = memory(); let end = ptr; while (m[end]) ++end; return new TextDecoder().decode(m.subarray(ptr, end)); };
+  // ASCII names; no TextDecoder (not every AudioWorklet scope has one).
+  const cString = (ptr) => { const m = memory(); let s = ''; for (let i = ptr; m[i]; ++i) s += String.fromCharCode(m[i]); return s; };
   const fields = [];
   for (let i = 0; i < x.tolk_stats_field_count(); ++i) {
     fields.push({ name: cString(x.tolk_stats_field_name(i)), offset: x.tolk_stats_field_offset(i) });
