@@ -1,7 +1,10 @@
 // Builds the listener app into OUT (served by tolk-server at /): bundles the page script and
 // the AudioWorklet with esbuild, copies the shell, draws the PNG icons, fills in the service
 // worker's shell list, and writes a .gz beside every text/wasm file.
-//   node build.mjs --out DIR --node-modules DIR   (tolk_audio.wasm is already in DIR)
+// Then the test build into TEST_OUT (default: OUT-test, e.g. build/web/listen-test): the same
+// app with the test hooks compiled in (TOLK_TEST_HOOKS, see listen/src/test_hooks.js), served
+// only by tests/web.  OUT itself never holds them.
+//   node build.mjs --out DIR --node-modules DIR [--test-out DIR]   (tolk_audio.wasm is already in DIR)
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,10 +18,18 @@ const out = path.resolve(arg('--out'));
 const nodeModules = path.resolve(arg('--node-modules') || path.join(here, 'node_modules'));
 const esbuild = createRequire(path.join(nodeModules, 'x.js'))('esbuild');
 
+const testOut = path.resolve(arg('--test-out') || `${out}-test`);
+
+// app.js and worklet.js into `dir`, with or without the test hooks.
+async function bundle(dir, testHooks) {
+  const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none',
+    logLevel: 'warning', define: { TOLK_TEST_HOOKS: String(testHooks) } };
+  await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/main.js')], outfile: path.join(dir, 'app.js'), format: 'esm' });
+  await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/worklet.js')], outfile: path.join(dir, 'worklet.js'), format: 'iife' });
+}
+
 fs.mkdirSync(out, { recursive: true });
-const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none', logLevel: 'warning' };
-await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/main.js')], outfile: path.join(out, 'app.js'), format: 'esm' });
-await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/worklet.js')], outfile: path.join(out, 'worklet.js'), format: 'iife' });
+await bundle(out, false);
 for (const f of ['index.html', 'style.css', 'manifest.webmanifest', 'icon.svg']) fs.copyFileSync(path.join(src, f), path.join(out, f));
 
 // PNG icons: the same ring and dot as icon.svg, drawn without any image library.
@@ -70,3 +81,12 @@ for (const f of fs.readdirSync(out)) {
 }
 fs.writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ first_play_gzip_bytes: firstPlay }) + '\n');
 console.log(`tolk-web: ${path.relative(process.cwd(), out) || out}: first play ${(firstPlay / 1024).toFixed(1)} KiB gzip`);
+
+// The test build: the production files (no .gz: the tests do not need them), then the bundles
+// with the hooks.
+fs.rmSync(testOut, { recursive: true, force: true });
+fs.mkdirSync(testOut, { recursive: true });
+for (const f of fs.readdirSync(out)) {
+  if (!f.endsWith('.gz') && f !== 'build-info.json') fs.copyFileSync(path.join(out, f), path.join(testOut, f));
+}
+await bundle(testOut, true);

@@ -1,15 +1,15 @@
-// Shared pieces of the browser tests: start tolk-server and booths, serve the app (through
-// tolk-server's --web-root when it has one, else a small static server + proxy), bounded
-// waits, and the dominant frequency of captured audio.  Every child is killed at exit.
-import { spawn, execFileSync } from 'node:child_process';
+// Shared pieces of the browser tests: start tolk-server (serving the app's test build, with
+// the test hooks: build/web/listen-test, see clients/web/build.mjs) and booths, bounded waits,
+// and the dominant frequency of captured audio.  Every child is killed at exit.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 export const build = path.resolve(process.env.TOLK_BUILD_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '../../build'));
 export const webRoot = path.join(build, 'web');
+export const testAppRoot = path.join(webRoot, 'listen-test');
 export const outDir = process.env.TOLK_WEB_TEST_OUT || path.join(build, 'test-output', 'web');
 fs.mkdirSync(outDir, { recursive: true });
 export const requireModule = createRequire(path.join(process.env.TOLK_NODE_MODULES || path.join(build, 'web/npm/node_modules'), 'x.js'));
@@ -46,16 +46,11 @@ export async function waitFor(what, fn, timeoutMs = 10000, everyMs = 50) {
   }
 }
 
-const serverHelp = (() => {
-  try { return execFileSync(path.join(build, 'bin/tolk-server'), ['--help'], { encoding: 'utf8' }); } catch { return ''; }
-})();
-export const serverServesWeb = serverHelp.includes('--web-root');
-
 // Starts tolk-server; resolves {port, child}.  `port` 0: any.
 export function startServer(port = 0) {
   const args = ['--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
-  // The app's build output; served at / (tolk-server maps --web-root itself to /).
-  if (serverServesWeb) args.push('--web-root', path.join(webRoot, 'listen'));
+  // The app's test build, served at / (the production build in build/web/listen has no hooks).
+  args.push('--web-root', testAppRoot);
   const child = run(path.join(build, 'bin/tolk-server'), args);
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -88,42 +83,6 @@ export async function getJson(port, p) {
       res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { reject(e); } });
     }).on('error', reject);
   });
-}
-
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
-  '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
-
-// Until tolk-server serves the app itself: serve build/web/listen at / and pass /ws and /api
-// through to the server on `backend()` (a function: the port changes across restarts).
-export function startStaticProxy(backend) {
-  const root = path.join(webRoot, 'listen');
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname.startsWith('/api/') || url.pathname === '/healthz') {
-      const up = http.request({ host: '127.0.0.1', port: backend(), path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode, r.headers); r.pipe(res);
-      });
-      up.on('error', () => { res.writeHead(502); res.end(); });
-      req.pipe(up);
-      return;
-    }
-    const file = path.join(root, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
-      res.end(body);
-    });
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const up = net.connect(backend(), '127.0.0.1', () => {
-      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
-      if (head.length) up.write(head);
-      up.pipe(socket); socket.pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, server })));
 }
 
 // Dominant frequency (Hz) of `samples` at `rate`: Goertzel over 50–4000 Hz, refined to 1 Hz.

@@ -64,6 +64,7 @@ test('listener app in WebKitGTK', { skip, timeout: 150000 }, async (t) => {
           [Math.round(st.sampleRate * 0.5)]);
         const hz = dominantFrequency(samples, st.sampleRate);
         t.diagnostic(`${variant}: path ${st.path} @ ${st.sampleRate} Hz, ${hz} Hz, rms ${rms(samples).toFixed(3)}`);
+        if (process.env.TOLK_WEB_TEST_VERBOSE) t.diagnostic(JSON.stringify(await state()));
         const shot = await wd(base, 'GET', `${s}/screenshot`);
         fs.writeFileSync(path.join(outDir, `webkit-${variant === 'as is' ? 'playing' : 'nowebcodecs'}.png`), Buffer.from(shot, 'base64'));
         assert.ok(rms(samples) > 0.05, 'audible');

@@ -1,29 +1,93 @@
 // The WebAssembly audio core of the listener app: codec/'s adaptive jitter buffer and libopus
 // behind a tiny C API, so the page plays exactly what the native clients play (same delay
-// estimator, time-scaling, Opus PLC/FEC).  Numbers cross the boundary as doubles (µs fit in
-// 2^53), frames as the wire bytes (28-byte header + Opus, see protocol/PROTOCOL.md).
+// estimator, time-scaling, Opus PLC/FEC).  Frames cross the boundary as the wire bytes and are
+// parsed here by protocol/'s parse_audio_frame (the one implementation of the wire format);
+// numbers cross as doubles (µs fit in 2^53).  The statistics cross as one struct whose field
+// names and byte offsets the module exports (tolk_stats_field_*), so the JS side builds its
+// table from this file instead of mirroring a list by hand.
 // One owner (the AudioWorklet, or the main thread on the fallback path) calls everything.
 
 #include "codec/jitter_buffer.hpp"
+#include "protocol/audio_frame.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <span>
+#include <type_traits>
 
 namespace {
 
 using tolk::codec::incoming_frame;
 using tolk::codec::jitter_buffer;
 using tolk::codec::jitter_buffer_options;
+namespace protocol = tolk::protocol;
 
-constexpr std::size_t header_bytes = 28;
+// What tolk_stats writes.  Every field a double; add a field here and in stats_fields below
+// (the static_asserts fail until both agree), and JS sees it by name.
+struct web_stats {
+    double frames_received;
+    double frames_missing;
+    double frames_late;
+    double samples_played;
+    double concealed_samples;
+    double concealment_events;
+    double interruptions;
+    double discontinuities;
+    double current_delay_ms;
+    double target_delay_ms;
+    double drift_ppm;
+    double mean_delay_ms;  // mean jitter-buffer delay of the samples emitted so far
+};
 
-std::uint64_t read_be(const std::uint8_t* p, int bytes) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) {
-        v = (v << 8) | p[i];
+struct stats_field {
+    const char* name;
+    std::size_t offset;
+};
+
+#define TOLK_STATS_FIELD(f) stats_field{#f, offsetof(web_stats, f)}
+constexpr std::array stats_fields{
+    TOLK_STATS_FIELD(frames_received),  TOLK_STATS_FIELD(frames_missing),
+    TOLK_STATS_FIELD(frames_late),      TOLK_STATS_FIELD(samples_played),
+    TOLK_STATS_FIELD(concealed_samples), TOLK_STATS_FIELD(concealment_events),
+    TOLK_STATS_FIELD(interruptions),    TOLK_STATS_FIELD(discontinuities),
+    TOLK_STATS_FIELD(current_delay_ms), TOLK_STATS_FIELD(target_delay_ms),
+    TOLK_STATS_FIELD(drift_ppm),        TOLK_STATS_FIELD(mean_delay_ms),
+};
+#undef TOLK_STATS_FIELD
+
+// The table names every field of web_stats exactly once, in order.
+consteval bool table_covers_struct() {
+    for (std::size_t i = 0; i < stats_fields.size(); ++i) {
+        if (stats_fields[i].offset != i * sizeof(double)) return false;
     }
-    return v;
+    return true;
+}
+static_assert(std::is_standard_layout_v<web_stats> && std::is_trivially_copyable_v<web_stats>);
+static_assert(sizeof(web_stats) == stats_fields.size() * sizeof(double),
+              "web_stats has a field that stats_fields does not name");
+static_assert(table_covers_struct(), "stats_fields out of order or repeating a field");
+
+web_stats to_web_stats(const tolk::codec::playout_stats& s) {
+    const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+    web_stats w{};
+    w.frames_received = d(s.frames_received);
+    w.frames_missing = d(s.frames_missing);
+    w.frames_late = d(s.frames_late);
+    w.samples_played = d(s.samples_played);
+    w.concealed_samples = d(s.concealed_samples);
+    w.concealment_events = d(s.concealment_events);
+    w.interruptions = d(s.interruptions);
+    w.discontinuities = d(s.discontinuities);
+    w.current_delay_ms = s.current_delay_ms;
+    w.target_delay_ms = s.target_delay_ms;
+    w.drift_ppm = s.drift_ppm;
+    w.mean_delay_ms = s.jitter_buffer_emitted_count > 0
+                          ? 1000.0 * s.jitter_buffer_delay_s / d(s.jitter_buffer_emitted_count)
+                          : 0;
+    return w;
 }
 
 struct player {
@@ -31,6 +95,10 @@ struct player {
     jitter_buffer buffer;
     double last_capture_us = -1;  // capture time of the first sample of the last pull, -1 unknown
 };
+
+std::span<const std::uint8_t> wire(const std::uint8_t* bytes, int size) {
+    return {bytes, size > 0 ? static_cast<std::size_t>(size) : 0};
+}
 
 }  // namespace
 
@@ -46,24 +114,29 @@ player* tolk_create(int min_delay_ms, int max_delay_ms) {
 
 void tolk_destroy(player* p) { delete p; }
 
+// The channel number of one wire frame, or -1 when it does not parse.
+int tolk_frame_channel(const std::uint8_t* bytes, int size) {
+    const auto frame = protocol::parse_audio_frame(wire(bytes, size));
+    return frame ? frame->header.channel : -1;
+}
+
 // Pushes one wire frame that arrived at `arrival_us` (the same clock as tolk_pull's now_us).
 // Returns the channel number, or -1 for a frame that does not parse (it is ignored).
 int tolk_push(player* p, const std::uint8_t* bytes, int size, double arrival_us) {
-    if (size < static_cast<int>(header_bytes) || bytes[0] != 1) {
+    const auto frame = protocol::parse_audio_frame(wire(bytes, size));
+    if (!frame) {
         return -1;
     }
-    const auto payload = static_cast<int>(read_be(bytes + 24, 2));
-    if (payload != size - static_cast<int>(header_bytes) || payload == 0) {
-        return -1;
-    }
-    incoming_frame frame;
-    frame.discontinuity = (bytes[1] & 1) != 0;
-    frame.sequence = static_cast<std::uint32_t>(read_be(bytes + 4, 4));
-    frame.capture_us = static_cast<std::int64_t>(read_be(bytes + 8, 8));
-    frame.arrival_us = static_cast<std::int64_t>(arrival_us);
-    frame.opus = std::span<const std::uint8_t>(bytes + header_bytes, static_cast<std::size_t>(payload));
-    p->buffer.push(frame);
-    return static_cast<int>(read_be(bytes + 2, 2));
+    const protocol::frame_header& h = frame->header;
+    p->buffer.push(incoming_frame{
+        .sequence = h.sequence,
+        .capture_us = h.capture_us,
+        .arrival_us = static_cast<std::int64_t>(arrival_us),
+        .discontinuity = h.has(protocol::frame_flag::discontinuity),
+        .end_of_segment = h.has(protocol::frame_flag::end_of_segment),
+        .opus = frame->opus,
+    });
+    return h.channel;
 }
 
 // Fills `out` with `count` samples (48 kHz mono) for the instant now_us.  Returns 1 while
@@ -78,25 +151,22 @@ int tolk_pull(player* p, float* out, int count, double now_us) {
 // Capture time (booth clock, µs) of the first sample of the last pull, -1 when unknown.
 double tolk_last_capture_us(const player* p) { return p->last_capture_us; }
 
-// Writes the statistics as 12 doubles: frames_received, frames_missing, frames_late,
-// samples_played, concealed_samples, concealment_events, interruptions, discontinuities,
-// current_delay_ms, target_delay_ms, drift_ppm, mean jitter_buffer delay (ms).
-void tolk_stats(const player* p, double* out) {
-    const auto s = p->buffer.stats();
-    out[0] = static_cast<double>(s.frames_received);
-    out[1] = static_cast<double>(s.frames_missing);
-    out[2] = static_cast<double>(s.frames_late);
-    out[3] = static_cast<double>(s.samples_played);
-    out[4] = static_cast<double>(s.concealed_samples);
-    out[5] = static_cast<double>(s.concealment_events);
-    out[6] = static_cast<double>(s.interruptions);
-    out[7] = static_cast<double>(s.discontinuities);
-    out[8] = s.current_delay_ms;
-    out[9] = s.target_delay_ms;
-    out[10] = s.drift_ppm;
-    out[11] = s.jitter_buffer_emitted_count > 0
-                  ? 1000.0 * s.jitter_buffer_delay_s / static_cast<double>(s.jitter_buffer_emitted_count)
-                  : 0;
+// Writes the statistics as one web_stats (tolk_stats_size bytes) at `out`.
+void tolk_stats(const player* p, void* out) {
+    const web_stats w = to_web_stats(p->buffer.stats());
+    std::memcpy(out, &w, sizeof w);
+}
+
+// The layout of what tolk_stats writes: its size, and each field's name and byte offset.
+int tolk_stats_size() { return static_cast<int>(sizeof(web_stats)); }
+int tolk_stats_field_count() { return static_cast<int>(stats_fields.size()); }
+const char* tolk_stats_field_name(int i) {
+    return i >= 0 && i < tolk_stats_field_count() ? stats_fields[static_cast<std::size_t>(i)].name : nullptr;
+}
+int tolk_stats_field_offset(int i) {
+    return i >= 0 && i < tolk_stats_field_count()
+               ? static_cast<int>(stats_fields[static_cast<std::size_t>(i)].offset)
+               : -1;
 }
 
 void* tolk_alloc(int bytes) { return std::malloc(static_cast<std::size_t>(bytes)); }

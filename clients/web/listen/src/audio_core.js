@@ -1,10 +1,20 @@
-// The WebAssembly audio core (clients/web/wasm/tolk_audio.cpp): codec/'s jitter buffer and
-// libopus.  Instantiated synchronously from bytes, so it works inside an AudioWorklet (no fetch
-// there) and on the main thread alike.  One owner; not shared between threads.
+// The WebAssembly audio core (clients/web/wasm/tolk_audio.cpp): codec/'s jitter buffer,
+// protocol/'s frame parser and libopus.  Instantiated synchronously from bytes, so it works
+// inside an AudioWorklet (no fetch there) and on the main thread alike.  One owner; not
+// shared between threads.  Frames are never read byte by byte here: the core parses them.
 
-const STATS = ['frames_received', 'frames_missing', 'frames_late', 'samples_played',
-  'concealed_samples', 'concealment_events', 'interruptions', 'discontinuities',
-  'current_delay_ms', 'target_delay_ms', 'drift_ppm', 'mean_delay_ms'];
+// The statistics' field names and byte offsets, as the module describes its own struct
+// (tolk_stats_field_*): the one table the JS side reads stats through.
+export function statsLayout(x) {
+  const memory = () => new Uint8Array(x.memory.buffer);
+  // ASCII names; no TextDecoder (not every AudioWorklet scope has one).
+  const cString = (ptr) => { const m = memory(); let s = ''; for (let i = ptr; m[i]; ++i) s += String.fromCharCode(m[i]); return s; };
+  const fields = [];
+  for (let i = 0; i < x.tolk_stats_field_count(); ++i) {
+    fields.push({ name: cString(x.tolk_stats_field_name(i)), offset: x.tolk_stats_field_offset(i) });
+  }
+  return { size: x.tolk_stats_size(), fields };
+}
 
 export class AudioCore {
   constructor(wasmBytes) {
@@ -23,17 +33,23 @@ export class AudioCore {
     this.inPtr = this.x.tolk_alloc(this.inCap);
     this.outCap = 8192;
     this.outPtr = this.x.tolk_alloc(this.outCap * 4);
-    this.statsPtr = this.x.tolk_alloc(STATS.length * 8);
+    this.statsLayout = statsLayout(this.x);
+    this.statsPtr = this.x.tolk_alloc(this.statsLayout.size);
   }
 
   create(minDelayMs = 0, maxDelayMs = 300) { return this.x.tolk_create(minDelayMs, maxDelayMs); }
   destroy(handle) { this.x.tolk_destroy(handle); }
 
-  // frame: Uint8Array of one wire frame.  Returns its channel number or -1.
-  push(handle, frame, arrivalUs) {
+  // frame: Uint8Array of one wire frame.  The core parses it; handleFor(channel) names the
+  // buffer it goes to (or nothing: not heard).  Returns its channel number, -1 when it does
+  // not parse.
+  push(frame, arrivalUs, handleFor) {
     if (frame.length > this.inCap) return -1;
     new Uint8Array(this.x.memory.buffer, this.inPtr, frame.length).set(frame);
-    return this.x.tolk_push(handle, this.inPtr, frame.length, arrivalUs);
+    const channel = this.x.tolk_frame_channel(this.inPtr, frame.length);
+    const handle = channel < 0 ? undefined : handleFor(channel);
+    if (handle !== undefined) this.x.tolk_push(handle, this.inPtr, frame.length, arrivalUs);
+    return channel;
   }
 
   // Returns a Float32Array view of `count` samples (valid until the next call) and whether
@@ -46,9 +62,9 @@ export class AudioCore {
 
   stats(handle) {
     this.x.tolk_stats(handle, this.statsPtr);
-    const v = new Float64Array(this.x.memory.buffer, this.statsPtr, STATS.length);
+    const view = new DataView(this.x.memory.buffer, this.statsPtr, this.statsLayout.size);
     const out = {};
-    STATS.forEach((name, i) => { out[name] = v[i]; });
+    for (const f of this.statsLayout.fields) out[f.name] = view.getFloat64(f.offset, true);
     return out;
   }
 }

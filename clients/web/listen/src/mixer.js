@@ -3,9 +3,9 @@
 // the audio is rendered: inside the AudioWorklet, or in a ScriptProcessorNode callback on the
 // fallback path.  Talks to the page by messages only (post(msg) out, handle(msg) in).
 //   in:  {type:'frame', data:ArrayBuffer}   {type:'streams', streams:[{channel, gain, retireWhen?}], reset?}
-//        {type:'volume', value}  {type:'capture', samples, id}
-//   out: {type:'stats', streams:[{channel, playing, captureUs, audioUs, stats}]}
-//        {type:'retired', channel}  {type:'captured', id, samples:Float32Array}
+//        {type:'volume', value}  {type:'capture', samples, id} (test build only)
+//   out: {type:'stats', streams:[{channel, playing, captureUs, audioUs, stats}], rejectedFrames}
+//        {type:'retired', channel}  {type:'captured', id, samples:Float32Array} (test build only)
 import { AudioCore } from './audio_core.js';
 
 const RATE = 48000;
@@ -20,21 +20,18 @@ export class Mixer {
     this.volume = 1;
     this.acc = 0;
     this.lastStats = 0;
-    this.capture = null;
+    this.rejected = 0;  // frames that did not parse (ignored, counted in the stats)
   }
 
   handle(msg, nowUs) {
     switch (msg.type) {
-      case 'frame': {
-        const bytes = new Uint8Array(msg.data);
-        if (bytes.length < 28) return;
-        const s = this.streams.get((bytes[2] << 8) | bytes[3]);
-        if (s) this.core.push(s.handle, bytes, nowUs);
+      case 'frame':
+        if (this.core.push(new Uint8Array(msg.data), nowUs, (channel) => this.streams.get(channel)?.handle) < 0) ++this.rejected;
         break;
-      }
       case 'streams': this.setStreams(msg.streams, msg.reset); break;
       case 'volume': this.volume = msg.value; break;
-      case 'capture': this.capture = { id: msg.id, buf: new Float32Array(msg.samples), n: 0 }; break;
+      default:  // the test build's capture request (test_hooks.js)
+        if (TOLK_TEST_HOOKS && msg.type === 'capture') this.capture = { id: msg.id, buf: new Float32Array(msg.samples), n: 0 };
     }
   }
 
@@ -85,7 +82,7 @@ export class Mixer {
         out[i] += g * (src[j] * (1 - f) + (j + 1 < k ? src[j + 1] : src[j]) * f);
       }
     }
-    if (this.capture) {
+    if (TOLK_TEST_HOOKS && this.capture) {  // test build only (test_hooks.js)
       const c = this.capture;
       const m = Math.min(n, c.buf.length - c.n);
       c.buf.set(out.subarray(0, m), c.n);
@@ -98,7 +95,7 @@ export class Mixer {
       for (const [channel, s] of this.streams) {
         streams.push({ channel, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs, stats: this.core.stats(s.handle) });
       }
-      this.post({ type: 'stats', streams });
+      this.post({ type: 'stats', streams, rejectedFrames: this.rejected });
     }
   }
 }
