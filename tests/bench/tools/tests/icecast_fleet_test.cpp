@@ -1,7 +1,7 @@
 // tolk-icecast-load's listeners (icecast_fleet) against an in-test Icecast.
 #include "tests/bench/tools/icecast_fleet.hpp"
 
-#include "tests/bench/tools/test_peer.hpp"
+#include "tests/bench/tools/tests/test_peer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,8 +24,7 @@ TEST(icecast_fleet, reads_pages_and_times_them_by_the_kernel) {
     constexpr std::size_t pages = 30;
     std::vector<std::unique_ptr<bench::icecast::mount_clock>> clocks;
     clocks.push_back(std::make_unique<bench::icecast::mount_clock>());
-    std::vector<bench::icecast::listener_result> results(1);
-    bench::icecast::icecast_fleet fleet(o, clocks, results);
+    bench::icecast::icecast_fleet fleet(o, clocks);
     std::string request;
     std::thread peer_thread([&] {
         struct hang_up {  // the end of the stream ends the run (no listener left)
@@ -55,8 +54,9 @@ TEST(icecast_fleet, reads_pages_and_times_them_by_the_kernel) {
     peer_thread.join();
     EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
     EXPECT_EQ(request.rfind("GET /floor HTTP/1.0\r\n", 0), 0u) << request;
-    const auto& r = results[0];
+    const bench::listener_stats& r = fleet.stats(0);
     EXPECT_TRUE(r.connected);
+    EXPECT_TRUE(r.subscribed);
     EXPECT_EQ(r.sequence.received(), pages);
     EXPECT_EQ(r.sequence.missing(), 0u);
     EXPECT_EQ(r.window_frames, pages);
@@ -64,7 +64,7 @@ TEST(icecast_fleet, reads_pages_and_times_them_by_the_kernel) {
     EXPECT_GE(r.latency.min_us(), 0);
     EXPECT_LT(r.latency.max_us(), 1'000'000);
     EXPECT_TRUE(r.closed_by_server);
-    EXPECT_EQ(fleet.kernel_frames() + fleet.fallback_frames(), r.window_frames);
+    EXPECT_EQ(run.kernel_frames + run.fallback_frames, r.window_frames);
     EXPECT_EQ(run.attempted, 1u);
 }
 }  // namespace

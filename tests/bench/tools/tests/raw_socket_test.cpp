@@ -1,7 +1,7 @@
 // The load engines' sockets: kernel receive timestamps and their clock conversion (raw_socket).
 #include "tests/bench/tools/raw_socket.hpp"
 
-#include "tests/bench/tools/test_peer.hpp"
+#include "tests/bench/tools/tests/test_peer.hpp"
 
 #include <gtest/gtest.h>
 

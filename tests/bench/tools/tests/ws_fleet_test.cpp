@@ -8,7 +8,7 @@
 
 #include "child_process.hpp"
 #include "protocol/control_message.hpp"
-#include "tests/bench/tools/test_peer.hpp"
+#include "tests/bench/tools/tests/test_peer.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // The hand-written WebSocket client's wire format (ws_wire) and the HTTP bits (http_head).
-#include "tests/bench/tools/test_peer.hpp"
+#include "tests/bench/tools/tests/test_peer.hpp"
 
 #include "protocol/control_message.hpp"
 
