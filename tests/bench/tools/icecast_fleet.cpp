@@ -1,11 +1,13 @@
-#include "clients/loadgen/icecast_raw.hpp"
+#include "tests/bench/tools/icecast_fleet.hpp"
+
+#include "tests/bench/tools/http_head.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-namespace tolk::loadgen::icecast {
+namespace tolk::bench::icecast {
 
 namespace {
 
@@ -18,8 +20,8 @@ raw::fleet_plan plan_for(const icecast_options& o) {
     p.max_connecting = o.max_connecting;
     p.duration_s = o.duration_s;
     p.watch_pid = o.watch_pid;
-    // Icecast answers some of a burst of GETs only after 10+ s (the coroutine engine, which
-    // has no timeout, sees ramps of ~14 s at 1,000 listeners): be patient, but bounded.
+    // Icecast answers some of a burst of GETs only after 10+ s (ramps of ~14 s were seen at
+    // 1,000 listeners without a timeout): be patient, but bounded.
     p.connect_timeout = std::chrono::seconds(60);
     p.connect_rate = o.connect_rate;
     p.log_name = "icecast-load";
@@ -28,9 +30,8 @@ raw::fleet_plan plan_for(const icecast_options& o) {
 
 }  // namespace
 
-icecast_fleet::icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks,
-                             std::vector<listener_result>& results)
-    : options_(options), clocks_(clocks), results_(results), driver_(plan_for(options)), buffer_(read_buffer_bytes) {
+icecast_fleet::icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks)
+    : options_(options), clocks_(clocks), driver_(plan_for(options)), buffer_(read_buffer_bytes) {
     listeners_.resize(driver_.plan().connections);
     for (std::size_t i = 0; i < listeners_.size(); ++i)
         listeners_[i].mount = static_cast<std::uint16_t>(i % std::max<std::size_t>(options_.mounts.size(), 1));
@@ -40,18 +41,6 @@ icecast_fleet::~icecast_fleet() {
     for (auto& l : listeners_)
         if (l.fd >= 0)
             ::close(l.fd);
-}
-
-bool icecast_fleet::pause_for(double seconds) {
-    using clock = std::chrono::steady_clock;
-    const auto until = clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
-    while (!driver_.events().interrupted()) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()).count();
-        if (left <= 0)
-            return true;
-        driver_.events().wait(static_cast<int>(std::min<std::int64_t>(left, 1000)));
-    }
-    return false;
 }
 
 load_run icecast_fleet::run() {
@@ -101,12 +90,13 @@ void icecast_fleet::on_ready(std::uint64_t tag, std::uint32_t events) {
         read_all(i);
 }
 
-void icecast_fleet::check_timeouts(std::int64_t now_us) {
-    const std::int64_t limit_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(driver_.plan().connect_timeout).count();
+void icecast_fleet::on_tick(std::int64_t now_us) {
+    if (!driver_.connecting())
+        return;
     for (std::size_t i = 0; i < driver_.attempted(); ++i) {
         const listener& l = listeners_[i];
-        if ((l.state == phase::connecting || l.state == phase::heading) && now_us - l.attempt_started_us > limit_us)
+        if ((l.state == phase::connecting || l.state == phase::heading) &&
+            driver_.attempt_expired(l.attempt_started_us, now_us))
             lose(i, l.state == phase::connecting ? "connect: timed out" : "http: timed out waiting for the response");
     }
 }
@@ -114,8 +104,8 @@ void icecast_fleet::check_timeouts(std::int64_t now_us) {
 void icecast_fleet::close_all() {
     for (std::size_t i = 0; i < driver_.attempted(); ++i) {
         listener& l = listeners_[i];
-        if ((l.state == phase::connecting || l.state == phase::heading) && results_[i].error.empty())
-            results_[i].error = "stopped";
+        if ((l.state == phase::connecting || l.state == phase::heading) && l.stats.close_reason.empty())
+            l.stats.close_reason = "stopped";
         release(l);
     }
 }
@@ -145,26 +135,9 @@ void icecast_fleet::read_all(std::size_t i) {
 
 void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {
     listener& l = listeners_[i];
-    listener_result& r = results_[i];
     if (l.state == phase::heading) {
-        l.head.insert(l.head.end(), bytes.begin(), bytes.end());
-        const std::string_view text(reinterpret_cast<const char*>(l.head.data()), l.head.size());
-        const std::size_t end = raw::find_head_end(text);
-        if (end == std::string_view::npos) {
-            if (l.head.size() > max_response_head)
-                lose(i, "http: response head over 16 KiB");
-            return;
-        }
-        if (raw::http_status(text.substr(0, end)) != 200) {
-            lose(i, "http: " + std::string(raw::first_line(text)));
-            return;
-        }
-        r.connected = true;
-        l.state = phase::open;
-        driver_.attempt_done();
-        const std::vector<std::uint8_t> rest(l.head.begin() + static_cast<long>(end), l.head.end());
-        std::vector<std::uint8_t>().swap(l.head);
-        if (!rest.empty())
+        std::vector<std::uint8_t> rest;
+        if (on_head(i, bytes, rest) && !rest.empty())
             consume(i, rest, rx);
         return;
     }
@@ -173,26 +146,47 @@ void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, 
         const auto k = page_index(granule);
         if (!k)
             return;
-        r.sequence.observe(static_cast<std::uint32_t>(*k));
+        l.stats.sequence.observe(static_cast<std::uint32_t>(*k));
         if (driver_.window_open()) {
             const auto written = clock.written_us[*k].load(std::memory_order_acquire);
-            r.latency.record(rx.receipt_us - written);
-            ++r.window_frames;
-            ++(rx.kernel_time ? kernel_frames_ : fallback_frames_);
+            l.stats.latency.record(rx.receipt_us - written);
+            ++l.stats.window_frames;
+            driver_.frame_timed(rx.kernel_time);
         }
     });
+}
+
+bool icecast_fleet::on_head(std::size_t i, std::span<const std::uint8_t> bytes, std::vector<std::uint8_t>& rest) {
+    listener& l = listeners_[i];
+    l.head.insert(l.head.end(), bytes.begin(), bytes.end());
+    const std::string_view text(reinterpret_cast<const char*>(l.head.data()), l.head.size());
+    const std::size_t end = raw::find_head_end(text);
+    if (end == std::string_view::npos) {
+        if (l.head.size() > max_response_head)
+            lose(i, "http: response head over 16 KiB");
+        return false;
+    }
+    if (raw::http_status(text.substr(0, end)) != 200) {
+        lose(i, "http: " + std::string(raw::first_line(text)));
+        return false;
+    }
+    l.stats.connected = l.stats.subscribed = true;
+    l.state = phase::open;
+    driver_.attempt_done();
+    rest.assign(l.head.begin() + static_cast<long>(end), l.head.end());
+    std::vector<std::uint8_t>().swap(l.head);
+    return true;
 }
 
 void icecast_fleet::lose(std::size_t i, std::string reason) {
     listener& l = listeners_[i];
     if (l.state == phase::closed)
         return;
-    if (l.state == phase::open) {
-        results_[i].closed_by_server = true;
-    } else {
-        results_[i].error = std::move(reason);
+    l.stats.close_reason = std::move(reason);
+    if (l.state == phase::open)
+        l.stats.closed_by_server = true;
+    else
         driver_.attempt_done();
-    }
     release(l);
     driver_.socket_closed();
 }
@@ -205,4 +199,4 @@ void icecast_fleet::release(listener& l) {
     std::vector<std::uint8_t>().swap(l.head);
 }
 
-}  // namespace tolk::loadgen::icecast
+}  // namespace tolk::bench::icecast

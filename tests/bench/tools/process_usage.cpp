@@ -1,12 +1,19 @@
-#include "clients/loadgen/process_usage.hpp"
+#include "tests/bench/tools/process_usage.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
 
-namespace tolk::loadgen {
+namespace tolk::bench {
+
+namespace {
+
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+}  // namespace
 
 process_usage read_process_usage(pid_t pid) {
     process_usage u;
@@ -41,4 +48,25 @@ process_usage read_process_usage(pid_t pid) {
     return u;
 }
 
-}  // namespace tolk::loadgen
+thread_cpu this_thread_cpu() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+
+thread_cpu process_cpu() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+
+rlim_t raise_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return limit.rlim_cur;
+}
+
+}  // namespace tolk::bench

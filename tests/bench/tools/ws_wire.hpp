@@ -1,5 +1,5 @@
 #pragma once
-// The client side of WebSocket (RFC 6455) as far as raw_fleet needs it, written by hand:
+// The client side of WebSocket (RFC 6455) as far as ws_fleet needs it, written by hand:
 // the upgrade request, server->client frame parsing (unmasked; 7/16/64-bit lengths) and
 // masked client frames.  No extensions (tolk-server and the bench's Node server negotiate
 // none).  Fragmented messages are not reassembled (neither server fragments; the parser
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tolk::loadgen::ws_wire {
+namespace tolk::bench::ws_wire {
 
 namespace opcode {
 inline constexpr std::uint8_t continuation = 0x0;
@@ -67,4 +67,4 @@ struct close_payload {
 };
 close_payload parse_close(std::span<const std::uint8_t> payload);
 
-}  // namespace tolk::loadgen::ws_wire
+}  // namespace tolk::bench::ws_wire

@@ -1,16 +1,16 @@
-#include "clients/loadgen/raw_socket.hpp"
+#include "tests/bench/tools/raw_socket.hpp"
+
+#include "clients/common/monotonic_clock.hpp"
 
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 
-namespace tolk::loadgen::raw {
+namespace tolk::bench::raw {
 
 namespace {
 
@@ -138,121 +138,4 @@ long send_some(int fd, std::span<const std::uint8_t> bytes) {
     }
 }
 
-// ---- HTTP bits --------------------------------------------------------------------------
-
-std::size_t find_head_end(std::string_view bytes) {
-    const auto at = bytes.find("\r\n\r\n");
-    return at == std::string_view::npos ? at : at + 4;
-}
-
-int http_status(std::string_view head) {
-    // "HTTP/1.1 101 ..." or "HTTP/1.0 200 OK" (Icecast also answers "ICY 200 OK")
-    const auto space = head.find(' ');
-    if (space == std::string_view::npos || head.size() < space + 4)
-        return 0;
-    int code = 0;
-    for (std::size_t i = space + 1; i < space + 4; ++i) {
-        if (head[i] < '0' || head[i] > '9')
-            return 0;
-        code = code * 10 + (head[i] - '0');
-    }
-    return code;
-}
-
-std::string_view first_line(std::string_view head) { return head.substr(0, head.find('\r')); }
-
-std::string base64(std::span<const std::uint8_t> bytes) {
-    static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    unsigned v = 0;
-    int bits = -6;
-    for (std::uint8_t c : bytes) {
-        v = (v << 8) + c;
-        bits += 8;
-        while (bits >= 0) {
-            out.push_back(abc[(v >> bits) & 0x3f]);
-            bits -= 6;
-        }
-    }
-    if (bits > -6)
-        out.push_back(abc[((v << 8) >> (bits + 8)) & 0x3f]);
-    while (out.size() % 4)
-        out.push_back('=');
-    return out;
-}
-
-// ---- epoll_set --------------------------------------------------------------------------
-
-epoll_set::epoll_set() : events_(batch) {
-    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (epoll_fd_ < 0 || wake_fd_ < 0)
-        throw std::runtime_error("epoll/eventfd: " + errno_text(errno));
-    epoll_event e{};
-    e.events = EPOLLIN;
-    e.data.u64 = ~std::uint64_t{0};
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &e) != 0)
-        throw std::runtime_error("epoll_ctl: " + errno_text(errno));
-}
-
-epoll_set::~epoll_set() {
-    if (wake_fd_ >= 0)
-        ::close(wake_fd_);
-    if (epoll_fd_ >= 0)
-        ::close(epoll_fd_);
-}
-
-bool epoll_set::add(int fd, std::uint32_t events, std::uint64_t tag) {
-    epoll_event e{};
-    e.events = events;
-    e.data.u64 = tag;
-    return ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &e) == 0;
-}
-
-void epoll_set::remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
-
-std::span<const epoll_event> epoll_set::wait(int timeout_ms) {
-    const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
-    if (n <= 0)
-        return {};
-    // Leave the interrupt's event out (it stays readable: every later wait returns at once).
-    std::size_t kept = 0;
-    for (int i = 0; i < n; ++i)
-        if (events_[static_cast<std::size_t>(i)].data.u64 != ~std::uint64_t{0})
-            events_[kept++] = events_[static_cast<std::size_t>(i)];
-    return {events_.data(), kept};
-}
-
-void epoll_set::interrupt() {
-    interrupted_.store(true, std::memory_order_release);
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof(one));
-}
-
-// ---- fleet_driver -----------------------------------------------------------------------
-
-void fleet_driver::open_window() {
-    measuring_ = true;
-    run_.ramped = std::chrono::steady_clock::now();
-    window_end_ = run_.ramped + std::chrono::microseconds(static_cast<std::int64_t>(plan_.duration_s * 1e6));
-    run_.watched_start = read_process_usage(plan_.watch_pid);
-    run_.window_cpu_start = process_cpu();
-    window_open_ = true;
-    client::component_logger(plan_.log_name)
-        ->info("{} connection attempts made in {:.2f} s; measuring for {} s", next_,
-               std::chrono::duration<double>(run_.ramped - run_.started).count(), plan_.duration_s);
-}
-
-void fleet_driver::close_window() {
-    window_open_ = false;
-    run_.stopped = std::chrono::steady_clock::now();
-    run_.watched_end = read_process_usage(plan_.watch_pid);
-    run_.window_cpu_end = process_cpu();
-    if (!measuring_) {
-        run_.ramped = run_.stopped;
-        run_.window_cpu_start = run_.window_cpu_end;
-    }
-}
-
-}  // namespace tolk::loadgen::raw
+}  // namespace tolk::bench::raw

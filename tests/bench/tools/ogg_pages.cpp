@@ -1,9 +1,9 @@
-#include "clients/loadgen/ogg_pages.hpp"
+#include "tests/bench/tools/ogg_pages.hpp"
 
 #include <array>
 #include <cstring>
 
-namespace tolk::loadgen {
+namespace tolk::bench {
 
 namespace {
 
@@ -92,4 +92,4 @@ std::int64_t ogg_page_reader::granule_at(std::span<const std::uint8_t> in, std::
     return static_cast<std::int64_t>(g);
 }
 
-}  // namespace tolk::loadgen
+}  // namespace tolk::bench

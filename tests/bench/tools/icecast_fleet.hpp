@@ -1,20 +1,21 @@
 #pragma once
-// tolk-icecast-load's listener side, both engines' shared pieces and the epoll one
-// (--engine raw, the default): N HTTP listeners in one thread on one epoll instance
-// (raw_socket.hpp's fleet_driver), each GET /mount, the response head, then Ogg pages.  A page
+// tolk-icecast-load's listeners: N HTTP listeners in one thread on one epoll instance (the
+// ramp and window of fleet_driver.hpp), each GET /mount, the response head, then Ogg pages.  A page
 // with granule k's latency = kernel receive time of the read that completed it (SO_TIMESTAMPNS
 // converted to CLOCK_MONOTONIC) - the time the source wrote page k (mount_clock).  Edge-
 // triggered; reads until EAGAIN into one shared 64 KiB buffer; a listener keeps only an
 // incomplete page.
 //
+// Each listener fills a listener_stats (load_report.hpp): connected and subscribed once the
+// mount answered 200, close_reason for a failed attempt or a closed stream.
+//
 // Threading: icecast_fleet::run() blocks the calling thread; interrupt() from any thread.  The
 // mount clocks are written by the sources (another thread) and read here (atomics).
 
-#include "clients/common/latency_histogram.hpp"
-#include "clients/common/sequence_tracker.hpp"
-#include "clients/loadgen/icecast_load.hpp"
-#include "clients/loadgen/ogg_pages.hpp"
-#include "clients/loadgen/raw_socket.hpp"
+#include "tests/bench/tools/fleet_driver.hpp"
+#include "tests/bench/tools/icecast_load.hpp"
+#include "tests/bench/tools/load_report.hpp"
+#include "tests/bench/tools/ogg_pages.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -23,7 +24,7 @@
 #include <string>
 #include <vector>
 
-namespace tolk::loadgen::icecast {
+namespace tolk::bench::icecast {
 
 inline constexpr int frame_samples = 960;  // 20 ms at 48 kHz
 inline constexpr std::uint16_t pre_skip = 312;
@@ -44,30 +45,20 @@ struct mount_clock {
     std::vector<std::atomic<std::int64_t>> written_us = std::vector<std::atomic<std::int64_t>>(max_pages);
 };
 
-struct listener_result {
-    client::latency_histogram latency;
-    client::sequence_tracker sequence;
-    std::uint64_t window_frames = 0;
-    bool connected = false;
-    bool closed_by_server = false;
-    std::string error;
-};
-
 class icecast_fleet {
 public:
-    icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks,
-                  std::vector<listener_result>& results);
+    icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks);
     ~icecast_fleet();
     icecast_fleet(const icecast_fleet&) = delete;
     icecast_fleet& operator=(const icecast_fleet&) = delete;
 
     // Waits `seconds` (interruptible), e.g. for the sources to warm up; false if interrupted.
-    bool pause_for(double seconds);
+    bool pause_for(double seconds) { return driver_.pause_for(seconds); }
     // Connects everyone (ramp), measures for options.duration_s, closes; `cpu` is this thread's.
     load_run run();
     void interrupt() { driver_.interrupt(); }
-    std::uint64_t kernel_frames() const { return kernel_frames_; }
-    std::uint64_t fallback_frames() const { return fallback_frames_; }
+    // After run(): listener i's results.
+    const listener_stats& stats(std::size_t i) const { return listeners_[i].stats; }
 
 private:
     friend class raw::fleet_driver;
@@ -81,28 +72,29 @@ private:
         std::int64_t attempt_started_us = 0;
         std::vector<std::uint8_t> head;  // the response head, while it is incomplete
         ogg_page_reader pages;
+        listener_stats stats;
     };
 
-    // fleet_driver's engine interface (raw_socket.hpp).
+    // fleet_driver's engine interface (fleet_driver.hpp).
     void launch(std::size_t i, std::int64_t now_us);
     void on_ready(std::uint64_t tag, std::uint32_t events);
-    void check_timeouts(std::int64_t now_us);
+    void on_tick(std::int64_t now_us);
     void close_all();
 
     void read_all(std::size_t i);  // until EAGAIN (or the listener closes)
     void consume(std::size_t i, std::span<const std::uint8_t> bytes, const raw::rx_result& rx);
+    // The response head; false while it is incomplete or when the request failed.
+    bool on_head(std::size_t i, std::span<const std::uint8_t> bytes, std::vector<std::uint8_t>& rest);
     void lose(std::size_t i, std::string reason);  // before the 200: failed; after: closed by server
     void release(listener& l);
 
     const icecast_options& options_;
     const std::vector<std::unique_ptr<mount_clock>>& clocks_;
-    std::vector<listener_result>& results_;
     raw::fleet_driver driver_;
     std::optional<raw::address> address_;
     std::string resolve_error_;
     std::vector<listener> listeners_;
     std::vector<std::uint8_t> buffer_;  // one read buffer for every listener
-    std::uint64_t kernel_frames_ = 0, fallback_frames_ = 0;
 };
 
-}  // namespace tolk::loadgen::icecast
+}  // namespace tolk::bench::icecast

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace tolk::loadgen {
+namespace tolk::bench {
 
 inline constexpr std::uint8_t ogg_bos = 0x02;
 
@@ -62,4 +62,4 @@ private:
     std::uint64_t bad_ = 0;
 };
 
-}  // namespace tolk::loadgen
+}  // namespace tolk::bench

@@ -1,8 +1,8 @@
-#include "clients/loadgen/raw_ws.hpp"
+#include "tests/bench/tools/ws_wire.hpp"
 
-#include "clients/loadgen/raw_socket.hpp"
+#include "tests/bench/tools/http_head.hpp"
 
-namespace tolk::loadgen::ws_wire {
+namespace tolk::bench::ws_wire {
 
 parse_status parse_server_frame(std::span<const std::uint8_t> bytes, frame& out, std::uint64_t max_payload) {
     if (bytes.size() < 2)
@@ -108,4 +108,4 @@ close_payload parse_close(std::span<const std::uint8_t> payload) {
     return c;
 }
 
-}  // namespace tolk::loadgen::ws_wire
+}  // namespace tolk::bench::ws_wire

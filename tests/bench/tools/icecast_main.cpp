@@ -2,50 +2,37 @@
 // per channel and runs N HTTP listeners against them, measuring the delay from the source
 // writing a page to a listener reading it (one machine, one clock).
 //   tolk-icecast-load --port P --password PW --mounts floor,en,fr,es --listeners N --duration S
-//                     [--engine raw|asio] [--threads T] [--watch-pid PID] [--json]
-// Engines (listener side): raw (default; one epoll thread, kernel receive timestamps) or asio
-// (a coroutine per listener over T threads).
+//                     [--max-connecting K] [--connect-rate R] [--watch-pid PID] [--json]
+// The sources run on one thread, the listeners on another (one epoll loop; icecast_load.hpp).
 // Exit status: 0 when every listener connected, 3 when some failed, 1 on a start-up error.
-#include "clients/loadgen/icecast_load.hpp"
+#include "tests/bench/tools/icecast_load.hpp"
+#include "tests/bench/tools/process_usage.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
 
 int main(int argc, char** argv) {
-    using namespace tolk::loadgen;
+    using namespace tolk::bench;
     CLI::App app{"tolk-icecast-load: an Ogg/Opus source and many HTTP listeners against Icecast"};
     icecast_options o;
     bool json = false;
-    std::string engine = "raw";
     app.add_option("--host", o.host, "Icecast address")->capture_default_str();
     app.add_option("--port", o.port, "Icecast port")->capture_default_str();
     app.add_option("--password", o.password, "source password")->capture_default_str();
     app.add_option("--mounts", o.mounts, "mount points (one source each), listeners round-robin")->delimiter(',');
     app.add_option("--listeners", o.listeners)->check(CLI::Range(1, 1'000'000));
     app.add_option("--duration", o.duration_s, "seconds to measure once all have connected");
-    app.add_option("--engine", engine, "listeners: raw (one epoll thread) or asio (a coroutine each)")
-        ->check(CLI::IsMember({"raw", "asio"}))
-        ->capture_default_str();
-    app.add_option("--threads", o.threads, "asio: I/O threads (default: one per core); raw: the listeners' one "
-                                           "thread plus one for the sources");
     app.add_option("--max-connecting", o.max_connecting, "connection attempts in flight");
     app.add_option("--connect-rate", o.connect_rate,
-                   "raw engine: new connections per second at most (0: no limit); Icecast's accept "
+                   "new connections per second at most (0: no limit); Icecast's accept "
                    "queue is short and overflows under a burst")
         ->capture_default_str();
     app.add_option("--watch-pid", o.watch_pid, "report this process's CPU and RSS over the window (the server)");
     app.add_flag("--json", json, "print the report as JSON");
     CLI11_PARSE(app, argc, argv);
-    o.raw_engine = engine == "raw";
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
+    raise_file_limit();
     nlohmann::json r;
     try {
         r = run_icecast_load(o);

@@ -1,0 +1,36 @@
+#pragma once
+// tolk-icecast-load's run: the Icecast 2 baseline of `./tolk bench fanout`.  In one process:
+// one Ogg/Opus source per mount (icecast_source.hpp, on a thread of its own) and N HTTP
+// listeners spread over the mounts (icecast_fleet.hpp, one epoll thread).  The source notes
+// the steady-clock time it wrote page k; a listener that reads page k (its granule position
+// says which) records the kernel's receive time of that read - that time.  The same report as
+// tolk-loadgen (load_report.hpp).
+//
+// Threading: run_icecast_load() blocks the calling thread (the listeners' loop) and joins the
+// sources' thread before it returns.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tolk::bench {
+
+struct icecast_options {
+    std::string host = "127.0.0.1";
+    int port = 8000;
+    std::string password = "hackme";
+    std::vector<std::string> mounts{"floor", "en", "fr", "es"};
+    int listeners = 100;
+    double duration_s = 10;
+    double warmup_s = 2;  // source running before listeners connect
+    int max_connecting = 64;
+    double connect_rate = 1000;  // new connections per second at most (0: no limit)
+    int bitrate = 32000;
+    int watch_pid = 0;
+};
+
+// Throws std::runtime_error when a source cannot feed Icecast.
+nlohmann::json run_icecast_load(const icecast_options& options);
+
+}  // namespace tolk::bench
