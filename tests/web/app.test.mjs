@@ -76,6 +76,11 @@ test('test hooks: only in the test build', () => {
     assert.doesNotMatch(fs.readFileSync(path.join(appRoot, f), 'utf8'), hooks, `production ${f}`);
   }
   assert.match(fs.readFileSync(path.join(testAppRoot, 'app.js'), 'utf8'), hooks, 'the test build has them (the check can fail)');
+  for (const root of [appRoot, testAppRoot]) {
+    for (const f of ['app.js', 'worklet.js']) {
+      assert.doesNotMatch(fs.readFileSync(path.join(root, f), 'utf8'), /TOLK_TEST_HOOKS/, `${root}/${f}: the switch is resolved at build time`);
+    }
+  }
 });
 
 test('stream routing: a language switch keeps the old channel until the new one plays', () => {
