@@ -26,9 +26,13 @@
 #include "tests/bench/tools/raw_socket.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace tolk::bench::raw {
 
@@ -66,6 +70,12 @@ public:
     // A frame inside the window was timed by the kernel (or by the fallback).
     void frame_timed(bool by_kernel) { ++(by_kernel ? run_.kernel_frames : run_.fallback_frames); }
     void interrupt() { events_.interrupt(); }
+    // Reads `fd` until EAGAIN (the sockets are edge-triggered) into the one read buffer of
+    // every socket, handing each read to consume(bytes, rx), which returns false once it no
+    // longer reads this socket.  Nothing then; else how the stream ended: 0 at its end, or the
+    // errno of a failed read.
+    template <class Consume>
+    std::optional<int> drain(int fd, Consume&& consume);
     // Waits `seconds` before run() (e.g. while sources warm up); false if interrupted.
     bool pause_for(double seconds);
 
@@ -83,6 +93,7 @@ private:
     fleet_plan plan_;
     epoll_set events_;
     rx_clock clock_;
+    std::vector<std::uint8_t> buffer_ = std::vector<std::uint8_t>(64 * 1024);  // drain()'s
     std::size_t next_ = 0;    // attempts made
     std::size_t connecting_ = 0;
     std::size_t live_ = 0;    // sockets launched and not yet closed
@@ -104,6 +115,24 @@ void fleet_driver::launch_more(Engine& engine, std::int64_t now_us) {
         ++connecting_;
         ++live_;
         engine.launch(next_++, now_us);
+    }
+}
+
+template <class Consume>
+std::optional<int> fleet_driver::drain(int fd, Consume&& consume) {
+    for (;;) {
+        const rx_result rx = receive(fd, buffer_, clock_);
+        if (rx.bytes > 0) {
+            if (!consume(std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(rx.bytes)), rx))
+                return std::nullopt;
+            continue;
+        }
+        if (rx.bytes == 0)
+            return 0;
+        if (rx.error == EAGAIN || rx.error == EWOULDBLOCK)
+            return std::nullopt;
+        if (rx.error != EINTR)
+            return rx.error;
     }
 }
 

@@ -11,7 +11,6 @@ namespace tolk::bench::icecast {
 
 namespace {
 
-constexpr std::size_t read_buffer_bytes = 64 * 1024;
 constexpr std::size_t max_response_head = 16 * 1024;
 
 raw::fleet_plan plan_for(const icecast_options& o) {
@@ -31,7 +30,7 @@ raw::fleet_plan plan_for(const icecast_options& o) {
 }  // namespace
 
 icecast_fleet::icecast_fleet(const icecast_options& options, const std::vector<std::unique_ptr<mount_clock>>& clocks)
-    : options_(options), clocks_(clocks), driver_(plan_for(options)), buffer_(read_buffer_bytes) {
+    : options_(options), clocks_(clocks), driver_(plan_for(options)) {
     listeners_.resize(driver_.plan().connections);
     for (std::size_t i = 0; i < listeners_.size(); ++i)
         listeners_[i].mount = static_cast<std::uint16_t>(i % std::max<std::size_t>(options_.mounts.size(), 1));
@@ -112,25 +111,17 @@ void icecast_fleet::close_all() {
 
 void icecast_fleet::read_all(std::size_t i) {
     listener& l = listeners_[i];
-    for (;;) {
-        const raw::rx_result rx = raw::receive(l.fd, buffer_, driver_.clock());
-        if (rx.bytes > 0) {
-            consume(i, {buffer_.data(), static_cast<std::size_t>(rx.bytes)}, rx);
-            if (l.state != phase::heading && l.state != phase::open)
-                return;
-            continue;  // edge-triggered: on until EAGAIN
-        }
-        if (rx.bytes == 0) {
-            lose(i, l.state == phase::heading ? "http: connection closed before the response" : "");
-            return;
-        }
-        if (rx.error == EINTR)
-            continue;
-        if (rx.error == EAGAIN || rx.error == EWOULDBLOCK)
-            return;
-        lose(i, std::string(l.state == phase::heading ? "http: " : "") + std::strerror(rx.error));
+    const auto ended = driver_.drain(l.fd, [&](std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {
+        consume(i, bytes, rx);
+        return l.state == phase::heading || l.state == phase::open;
+    });
+    if (!ended)
         return;
-    }
+    const bool heading = l.state == phase::heading;
+    if (*ended == 0)
+        lose(i, heading ? "http: connection closed before the response" : "");
+    else
+        lose(i, std::string(heading ? "http: " : "") + std::strerror(*ended));
 }
 
 void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {

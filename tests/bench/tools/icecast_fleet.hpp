@@ -3,7 +3,7 @@
 // ramp and window of fleet_driver.hpp), each GET /mount, the response head, then Ogg pages.  A page
 // with granule k's latency = kernel receive time of the read that completed it (SO_TIMESTAMPNS
 // converted to CLOCK_MONOTONIC) - the time the source wrote page k (mount_clock).  Edge-
-// triggered; reads until EAGAIN into one shared 64 KiB buffer; a listener keeps only an
+// triggered; reads until EAGAIN (fleet_driver::drain); a listener keeps only an
 // incomplete page.
 //
 // Each listener fills a listener_stats (load_report.hpp): connected and subscribed once the
@@ -94,7 +94,6 @@ private:
     std::optional<raw::address> address_;
     std::string resolve_error_;
     std::vector<listener> listeners_;
-    std::vector<std::uint8_t> buffer_;  // one read buffer for every listener
 };
 
 }  // namespace tolk::bench::icecast

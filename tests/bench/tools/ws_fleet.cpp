@@ -14,7 +14,6 @@ namespace tolk::bench {
 
 namespace {
 
-constexpr std::size_t read_buffer_bytes = 64 * 1024;
 constexpr int stalled_receive_buffer = 4096;  // bytes; the kernel may round it up
 constexpr const char* client_name = "tolk-loadgen/0.1";
 constexpr int quick_pings = 3;                // 100 ms apart (the driver's tick), then:
@@ -43,7 +42,6 @@ bool is_stalled_listener(std::size_t i, std::size_t n, double stall_fraction) {
 ws_fleet::ws_fleet(const load_options& options)
     : options_(options),
       driver_(plan_for(options)),
-      buffer_(read_buffer_bytes),
       random_(std::random_device{}()),
       mask_state_(random_() | 1) {
     if (options_.channels.empty() || options_.channels.size() > 0xFFFF)

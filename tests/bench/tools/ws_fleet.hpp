@@ -16,8 +16,8 @@
 // frames that arrive before a listener's first pong are not timed.
 //
 // Reading: edge-triggered (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, registered once, so no
-// epoll_ctl per write or read).  On an event the listener reads into one shared 64 KiB buffer
-// until EAGAIN; only an incomplete frame's bytes are kept per listener.  (Stopping at a short
+// epoll_ctl per write or read).  On an event the listener reads into the driver's one 64 KiB
+// buffer until EAGAIN (fleet_driver::drain); only an incomplete frame's bytes are kept per listener.  (Stopping at a short
 // read instead saves the EAGAIN call but measured no different: the cost per frame is the
 // loopback TCP work, mostly the ACK a drained read sends and its processing on the server's
 // socket, both charged to the reader on loopback.)
@@ -134,7 +134,6 @@ private:
     std::string hello_;                    // the hello message, serialized once
     std::vector<std::string> subscribe_;   // per channel: the subscribe message
     std::vector<listener> listeners_;
-    std::vector<std::uint8_t> buffer_;    // one read buffer for every listener
     std::vector<std::uint8_t> scratch_;   // one outgoing frame being built
     std::mt19937_64 random_;
     std::uint64_t mask_state_;

@@ -21,26 +21,17 @@ constexpr std::size_t keep_pending_capacity = 16 * 1024;  // shrink leftovers' m
 }  // namespace
 
 void ws_fleet::read_all(listener& l) {
-    for (;;) {
-        const raw::rx_result rx = raw::receive(l.fd, buffer_, driver_.clock());
-        if (rx.bytes > 0) {
-            consume(l, {buffer_.data(), static_cast<std::size_t>(rx.bytes)}, rx);
-            if (l.state != phase::upgrading && l.state != phase::open)
-                return;
-            continue;  // edge-triggered: on until EAGAIN
-        }
-        if (rx.bytes == 0) {
-            lose(l, 0, l.state == phase::upgrading ? "connection closed during the WebSocket upgrade"
-                                                   : "connection closed without a close frame");
-            return;
-        }
-        if (rx.error == EINTR)
-            continue;
-        if (rx.error == EAGAIN || rx.error == EWOULDBLOCK)
-            return;
-        lose(l, 0, std::string("read: ") + std::strerror(rx.error));
+    const auto ended = driver_.drain(l.fd, [&](std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {
+        consume(l, bytes, rx);
+        return l.state == phase::upgrading || l.state == phase::open;
+    });
+    if (!ended)
         return;
-    }
+    if (*ended != 0)
+        lose(l, 0, std::string("read: ") + std::strerror(*ended));
+    else
+        lose(l, 0, l.state == phase::upgrading ? "connection closed during the WebSocket upgrade"
+                                               : "connection closed without a close frame");
 }
 
 void ws_fleet::consume(listener& l, std::span<const std::uint8_t> bytes, const raw::rx_result& rx) {

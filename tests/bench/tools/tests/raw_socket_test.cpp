@@ -16,14 +16,8 @@ using namespace std::chrono_literals;
 
 // A connected loopback TCP pair: {client, server}; the client has receive timestamps on.
 std::pair<int, int> tcp_pair() {
-    const int l = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(l, 1) != 0 ||
-        ::getsockname(l, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        throw std::runtime_error("listen failed");
+    const int l = listen_loopback(a, 1);
     bench::raw::address to;
     std::memcpy(&to.storage, &a, sizeof(a));
     to.length = sizeof(a);

@@ -40,19 +40,26 @@ inline bytes audio_frame(std::uint16_t channel, std::uint32_t sequence, std::siz
     return protocol::serialize_audio_frame(h, opus);
 }
 
+// A listening TCP socket on 127.0.0.1 port 0; `where` gets its address.  Throws.
+inline int listen_loopback(sockaddr_in& where, int backlog) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    where = sockaddr_in{};
+    where.sin_family = AF_INET;
+    where.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(where);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&where), sizeof(where)) != 0 || ::listen(fd, backlog) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&where), &len) != 0)
+        throw std::runtime_error("cannot listen on 127.0.0.1");
+    return fd;
+}
+
 // One listening socket on 127.0.0.1:0 and, after accept(), one blocking connection with
 // bounded reads.  Used from the peer's own thread.
 class peer {
 public:
     peer() {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof(a);
-        if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(listen_fd_, 16) != 0 ||
-            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            throw std::runtime_error("peer: listen failed");
+        listen_fd_ = listen_loopback(a, 16);
         port_ = ntohs(a.sin_port);
     }
     ~peer() {

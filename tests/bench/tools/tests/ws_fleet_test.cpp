@@ -42,6 +42,19 @@ bytes text_frame(const protocol::control_message& m) {
     return ws::server_frame(ws::opcode::text, to_bytes(protocol::serialize(m)));
 }
 
+// The server's first write: 101 and welcome together (the client parses frames after the head
+// in the same read).
+bytes upgrade_and_welcome() {
+    bytes first = to_bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Accept: x\r\n\r\n");
+    protocol::welcome w;
+    w.session = "1";
+    w.role = "listener";
+    const bytes welcome = text_frame(w);
+    first.insert(first.end(), welcome.begin(), welcome.end());
+    return first;
+}
+
 TEST(ws_fleet, speaks_websocket_to_a_byte_exact_peer) {
     peer server;
     struct seen {
@@ -66,15 +79,7 @@ TEST(ws_fleet, speaks_websocket_to_a_byte_exact_peer) {
         if (!head)
             return fail("no upgrade request");
         got.request = *head;
-        // 101 and welcome in one write: the client parses frames after the head in one read.
-        bytes first = to_bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Accept: x\r\n\r\n");
-        protocol::welcome w;
-        w.session = "1";
-        w.role = "listener";
-        const bytes welcome = text_frame(w);
-        first.insert(first.end(), welcome.begin(), welcome.end());
-        server.write(first);
+        server.write(upgrade_and_welcome());
         for (int i = 0; i < 2; ++i) {  // hello, then subscribe (after welcome)
             auto f = server.read_frame();
             if (!f)
@@ -248,13 +253,7 @@ TEST(ws_fleet, clock_sync_times_frames_on_the_server_clock) {
         } bye{server};
         if (!server.accept(5s) || !server.read_request_head())
             return void(failure = "no upgrade request");
-        bytes first = to_bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
-        protocol::welcome w;
-        w.session = "1";
-        w.role = "listener";
-        const bytes welcome = text_frame(w);
-        first.insert(first.end(), welcome.begin(), welcome.end());
-        server.write(first);
+        server.write(upgrade_and_welcome());
         if (!server.read_frame() || !server.read_frame())  // hello, subscribe
             return void(failure = "no hello/subscribe");
         protocol::subscribed s;
