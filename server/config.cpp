@@ -102,7 +102,7 @@ server_config load_config(const std::filesystem::path& file) {
     server_config c;
     c.channels.clear();
     try {
-        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth"});  // [auth]: server/auth/settings.hpp
+        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth"});
         if (root.contains("event")) {
             const auto& event = root.at("event");
             check_known_keys(event, {"name"});

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
 
     if (argc > 1 && tolk::auth::is_auth_command(argv[1]))  // token, key, password: server/auth/cli.hpp
         return tolk::auth::run_auth_command(argc, argv);
-    CLI::App app{"tolk-server: live interpretation channels over WebSocket"};
+    CLI::App app{"tolk-server: live interpretation channels over WebSocket (tokens: tolk-server token|key|password)"};
     std::string config_file, listen, tls_cert, tls_key, web_root, public_url, qr_sheet;
     std::string log_level = "info";
     int io_threads = -1;

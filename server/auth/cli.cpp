@@ -38,8 +38,9 @@ event_context load_event(const std::string& config_file) {
     ctx.event_id = config.event_name;
     for (const auto& ch : config.channels)
         ctx.channels.push_back(ch.id);
-    ctx.public_url = config.public_url.empty() ? server::default_public_url(!config.tls_cert.empty(), config.listen_port)
-                                               : config.public_url;
+    ctx.public_url = config.public_url;
+    if (ctx.public_url.empty())
+        ctx.public_url = server::default_public_url(!config.tls_cert.empty(), config.listen_port);
     while (ctx.public_url.ends_with('/'))
         ctx.public_url.pop_back();
     if (!config_file.empty())
@@ -57,7 +58,11 @@ std::chrono::seconds parse_ttl(const std::string& text) {
         used = 0;
     }
     const std::string unit = text.substr(used);
-    const long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+    const long long scale = unit.empty() || unit == "s" ? 1
+                            : unit == "m"                ? 60
+                            : unit == "h"                ? 3600
+                            : unit == "d"                ? 86400
+                                                         : 0;
     if (used == 0 || scale == 0 || n <= 0 || n > 366LL * 86400 / scale)
         throw usage_error("--ttl \"" + text + "\": give a positive duration like 90s, 30m, 12h or 7d (at most a year)");
     return std::chrono::seconds(n * scale);

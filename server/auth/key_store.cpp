@@ -52,8 +52,8 @@ secret_key_bytes read_key_file(const fs::path& file) {
 // Writes the key to a private temporary file and links it into place: if another process won
 // the race, its key stays and is the one returned by the caller's next read.
 void create_key_file(const fs::path& file, const signing_key& key, const std::string& secret_line) {
-    const fs::path tmp =
-        file.parent_path() / (".signing-key." + std::to_string(::getpid()) + "." + std::to_string(randombytes_random()));
+    const std::string unique = std::to_string(::getpid()) + "." + std::to_string(randombytes_random());
+    const fs::path tmp = file.parent_path() / (".signing-key." + unique);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         fail(tmp, "cannot create the signing key: " + errno_text());

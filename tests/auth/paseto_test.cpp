@@ -171,7 +171,8 @@ TEST(Base64url, RoundTripsAndRefusesNonCanonicalText) {
 
 // PASERK k4.pid known answers (paseto-standard/test-vectors, PASERK/k4.pid.json).
 TEST(Paserk, PublicKeyIdsMatchTheKnownAnswers) {
-    EXPECT_EQ(paserk_pid(key_from_hex<32>(std::string(64, '0'))), "k4.pid.S_XQmeEwHbbvRmiyfXfHYpLGjXGzjTRSDoT1YtTakWFE");
+    EXPECT_EQ(paserk_pid(key_from_hex<32>(std::string(64, '0'))),
+              "k4.pid.S_XQmeEwHbbvRmiyfXfHYpLGjXGzjTRSDoT1YtTakWFE");
     EXPECT_EQ(paserk_pid(key_from_hex<32>("707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f")),
               "k4.pid.9ShR3xc8-qVJ_di0tc9nx0IDIqbatdeM2mqLFBJsKRHs");
     EXPECT_EQ(paserk_pid(key_from_hex<32>("707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e90")),

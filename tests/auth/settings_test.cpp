@@ -9,7 +9,8 @@
 namespace tolk::auth {
 namespace {
 
-const std::string hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qlSWcZjAsqjNUtMpaZbHUkA9r1TJFhm5c8H4yq1KBzE";
+const std::string hash =
+    "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qlSWcZjAsqjNUtMpaZbHUkA9r1TJFhm5c8H4yq1KBzE";
 
 std::string message_of(const std::string& text) {
     try {
