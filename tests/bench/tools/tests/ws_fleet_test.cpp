@@ -339,7 +339,7 @@ TEST_F(ws_fleet_e2e, all_listeners_get_every_frame_and_stalled_ones_stop) {
     const auto& l = a["latency"];
     EXPECT_EQ(l["negative"], 0);
     EXPECT_GT(l["p50_ms"].get<double>(), 0.0);
-    EXPECT_LT(l["p50_ms"].get<double>(), 20.0);
+    // Sanity bounds only (what a listener would notice); the figures belong to ./tolk bench fanout.
     EXPECT_LT(l["p99_ms"].get<double>(), 200.0);
     // The window opens after the ramp: the kernel has long switched receive timestamps on.
     const auto kernel = report["latency_kernel_frames"].get<std::uint64_t>();
