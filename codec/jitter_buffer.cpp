@@ -162,6 +162,23 @@ double jitter_buffer::splice(double samples, bool quiet) {
     return samples > 0 ? static_cast<double>(n) : -static_cast<double>(n);
 }
 
+double jitter_buffer::drain(double error_ms) {
+    // Far above target (the burst after a stall): up to two periods per frame, past the
+    // budget, so the stall's delay is gone within about a second.
+    double removed = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        const double left = error_ms * samples_per_ms - removed;
+        const std::size_t n =
+            left > 0 ? scaler_.accelerate(frame_, static_cast<std::size_t>(left)) : 0;
+        if (n == 0) {
+            break;
+        }
+        ++accounting_.stats().time_scale_operations;
+        removed += static_cast<double>(n);
+    }
+    return removed;
+}
+
 void jitter_buffer::time_scale(double error_ms) {
     const auto frame_samples = static_cast<double>(frame_.size());
     const double max_budget = 2.0 * 10 * samples_per_ms;
@@ -185,18 +202,7 @@ void jitter_buffer::time_scale(double error_ms) {
     double changed = 0;  // samples removed (positive) or inserted (negative)
     bool control = true;
     if (error_ms > options_.fast_accelerate_ms) {
-        // Far above target (the burst after a stall): up to two periods per frame, past the
-        // budget, so the stall's delay is gone within about a second.
-        for (int pass = 0; pass < 2; ++pass) {
-            const double left = error_ms * samples_per_ms - changed;
-            const std::size_t n =
-                left > 0 ? scaler_.accelerate(frame_, static_cast<std::size_t>(left)) : 0;
-            if (n == 0) {
-                break;
-            }
-            ++accounting_.stats().time_scale_operations;
-            changed += static_cast<double>(n);
-        }
+        changed = drain(error_ms);
         filtered_error_ms_ = error_ms;
     } else if (filtered_error_ms_ > high) {
         changed = splice(filtered_error_ms_ * samples_per_ms, quiet);

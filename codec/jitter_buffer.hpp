@@ -80,6 +80,8 @@ private:
     // Removes (positive) or inserts (negative) up to `samples`; returns how many were changed,
     // signed the same way.
     double splice(double samples, bool quiet);
+    // Removes up to two periods, past the budget; returns the samples removed.
+    double drain(double error_ms);
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
     // Starts playout once the first frame has waited the target; false while it has not.
     bool primed(std::int64_t now_us);
