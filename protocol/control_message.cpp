@@ -123,12 +123,14 @@ void codec<welcome>::to(json& j, const welcome& m) {
         j["channel"] = m.channel;
         j["channel_number"] = m.channel_number;
     }
+    if (m.bitrate > 0)
+        j["bitrate"] = m.bitrate;
 }
 welcome codec<welcome>::from(const json& j) {
     return {get<std::string>(j, "session"),          get_or<int>(j, "protocol", 1),
             get<std::string>(j, "role"),             get_or<std::string>(j, "event", ""),
             get<std::int64_t>(j, "server_time_us"), get_or<std::string>(j, "channel", ""),
-            get_or<std::uint16_t>(j, "channel_number", 0)};
+            get_or<std::uint16_t>(j, "channel_number", 0), get_or<int>(j, "bitrate", 0)};
 }
 
 void codec<channel_list>::to(json& j, const channel_list& m) {
