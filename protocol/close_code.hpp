@@ -16,5 +16,10 @@ inline constexpr std::uint16_t unknown_channel = 4002;
 inline constexpr std::uint16_t bad_frame = 4003;
 inline constexpr std::uint16_t rate_limited = 4004;
 inline constexpr std::uint16_t stalled = 4005;
+// Signed roles (server/auth/policy.hpp decides which one a refusal gets).
+inline constexpr std::uint16_t unauthorized = 4006;   // no credential, or one that is not valid
+inline constexpr std::uint16_t forbidden = 4007;      // a valid token that does not cover this
+inline constexpr std::uint16_t token_expired = 4008;  // a valid token past its exp
+inline constexpr std::uint16_t replaced = 4009;       // the same booth reconnected; this session yields
 
 }  // namespace tolk::protocol::close_code

@@ -2,7 +2,10 @@
 
 #include "codec/opus_packet.hpp"
 #include "protocol/audio_frame.hpp"
+#include "server/access_control.hpp"
 #include "server/query.hpp"
+
+#include <boost/beast/core/string.hpp>
 
 namespace tolk::server {
 
@@ -15,30 +18,75 @@ void booth_session::refuse(std::uint16_t code, const char* error, std::string re
     close(code, std::move(reason));
 }
 
+namespace {
+
+// The token a booth presented in its handshake: `Authorization: Bearer T`, else `?token=T`.
+std::string request_token(const http_request& request) {
+    const auto header = request[boost::beast::http::field::authorization];
+    constexpr std::string_view bearer = "Bearer ";
+    if (header.size() > bearer.size() && boost::beast::iequals(header.substr(0, bearer.size()), bearer))
+        return std::string(header.substr(bearer.size()));
+    return query_param(request.target(), "token").value_or("");
+}
+
+}  // namespace
+
 void booth_session::on_open() {
-    const auto wanted = query_param(request().target(), "channel").value_or("");
-    channel_ = ctx_.bus.find(wanted);
+    channel_id_ = query_param(request().target(), "channel").value_or("");
+    channel_ = ctx_.bus.find(channel_id_);
     if (!channel_) {
         ++ctx_.counters.booth_refused_unknown;
         refuse(close_code::unknown_channel, "unknown_channel",
-               wanted.empty() ? "no channel given: connect to /ws/booth?channel=ID"
-                              : "channel \"" + wanted.substr(0, 64) + "\" is not part of this event");
+               channel_id_.empty() ? "no channel given: connect to /ws/booth?channel=ID"
+                                   : "channel \"" + channel_id_.substr(0, 64) + "\" is not part of this event");
         return;
     }
+    boost::system::error_code ec;
+    const auto remote = ws_.tcp().socket().remote_endpoint(ec);
+    peer_ = ec ? "?" : remote.address().to_string();
+    const std::string token = request_token(request());
+    const bool loopback = !ec && is_loopback(remote.address());
+    if (!token.empty() || (ctx_.config.demo && loopback)) {
+        authorize(token);
+        return;
+    }
+    awaiting_token_ = true;  // the hello may carry it; audio or anything else first is refused
+}
+
+void booth_session::authorize(std::string_view token) {
+    awaiting_token_ = false;
+    boost::system::error_code ec;
+    const auto remote = ws_.tcp().socket().remote_endpoint(ec);
+    const auto outcome = ctx_.access->booth(token, channel_id_, ec ? boost::asio::ip::address{} : remote.address());
+    booth_name_ = outcome.claims.subject;
+    token_id_ = outcome.claims.token_id;
+    if (!outcome) {
+        const auto& d = outcome.decision;
+        log_->warn("session {}: booth from {} refused on channel {}: {} ({}){}", id(), peer_, channel_id_,
+                   d.reason_code, d.reason,
+                   token_id_.empty() ? std::string() : " name \"" + booth_name_ + "\" jti " + token_id_);
+        refuse(static_cast<std::uint16_t>(*d.code), std::string(d.reason_code).c_str(),
+               std::string(d.reason_code) + ": " + d.reason);
+        return;
+    }
+    go_on_air();
+}
+
+void booth_session::go_on_air() {
     if (ctx_.bus.claim(*channel_, id()) != claim_result::ok) {
         ++ctx_.counters.booth_refused_taken;
         refuse(close_code::channel_taken, "channel_taken",
-               "channel \"" + wanted + "\" already has a booth on air");
+               "channel \"" + channel_id_ + "\" already has a booth on air");
         return;
     }
     on_air_ = true;
     ++ctx_.counters.booth_sessions;
     tokens_ = ctx_.config.limits.max_frames_per_second;
     tokens_at_ = now_us();
-    log_->info("session {}: booth on air on channel {} from {}", id(), wanted,
-               request()[boost::beast::http::field::user_agent]);
+    log_->info("session {}: booth on air on channel {} from {} name \"{}\" jti {}", id(), channel_id_, peer_,
+               booth_name_.empty() ? "(demo, no token)" : booth_name_, token_id_.empty() ? "-" : token_id_);
     auto w = make_welcome("booth");
-    w.channel = wanted;
+    w.channel = channel_id_;
     w.channel_number = *channel_;
     w.bitrate = ctx_.config.bitrate;
     send(w);
@@ -54,6 +102,10 @@ bool booth_session::within_rate(std::int64_t now) {
 }
 
 void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t received_us) {
+    if (awaiting_token_) {
+        authorize({});  // audio before a hello with a token: refused for want of one
+        return;
+    }
     if (!on_air_) {
         protocol_error("audio before the channel was claimed");
         return;
@@ -104,6 +156,13 @@ void booth_session::on_text(std::string_view text, std::int64_t received_us) {
         return;
     }
     auto& msg = parsed.value();
+    if (awaiting_token_) {
+        const auto* h = std::get_if<protocol::hello>(&msg);
+        if (h && !accept_hello(*h))
+            return;
+        authorize(h ? std::string_view(h->token) : std::string_view{});
+        return;
+    }
     if (auto* p = std::get_if<protocol::ping>(&msg)) {
         send(protocol::pong{p->t0, received_us, now_us()});
     } else if (auto* c = std::get_if<protocol::clock_report>(&msg)) {
@@ -120,8 +179,8 @@ void booth_session::on_text(std::string_view text, std::int64_t received_us) {
 void booth_session::on_closed() {
     if (on_air_) {
         ctx_.bus.release(*channel_, id());
-        log_->info("session {}: booth left channel {} after {} frames", id(),
-                   ctx_.bus.channel_id(*channel_), frames_);
+        log_->info("session {}: booth off air on channel {} from {} name \"{}\" jti {} after {} frames", id(),
+                   channel_id_, peer_, booth_name_, token_id_.empty() ? "-" : token_id_, frames_);
     }
     on_air_ = false;
 }

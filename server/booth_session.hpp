@@ -1,9 +1,11 @@
 #pragma once
 // A booth publishing one channel: /ws/booth?channel=ID.
 //
-// Claims the channel on the hub (refused with 4001/4002 if taken or unknown), validates every
-// frame (header, Opus packet, rate), stamps it, serialises it once and publishes it. Releases
-// the channel when it closes. Shard-only state, see ws_session.
+// Authorises the booth (a booth token from `Authorization: Bearer`, `?token=` or the hello's
+// token; without one only on the demo event from loopback: access_control), then claims the
+// channel on the hub (refused with 4001/4002 if taken or unknown), validates every frame
+// (header, Opus packet, rate), stamps it, serialises it once and publishes it. Releases the
+// channel when it closes. Shard-only state, see ws_session.
 
 #include "server/ws_session.hpp"
 
@@ -24,8 +26,16 @@ private:
 
     void refuse(std::uint16_t code, const char* error, std::string reason);
     bool within_rate(std::int64_t now);
+    // Verifies `token` (empty: none) and, when allowed, claims the channel.
+    void authorize(std::string_view token);
+    void go_on_air();
 
     std::optional<std::uint16_t> channel_;
+    std::string channel_id_;
+    std::string peer_;           // remote address, for the on-air / off-air log lines
+    std::string booth_name_;     // the token's sub ("" without a token)
+    std::string token_id_;       // the token's jti
+    bool awaiting_token_ = false;  // no token in the request: the hello must carry one
     bool on_air_ = false;
     bool first_frame_ = true;
     double tokens_ = 0;

@@ -59,6 +59,7 @@ bool valid_id(const std::string& id) {
 server_config demo_config() {
     server_config c;
     c.event_name = "tolk demo: committee day";
+    c.demo = true;
     c.channels = {
         {"floor", "mul", "Floor / Original"},
         {"en", "en", "English"},
@@ -101,6 +102,7 @@ server_config load_config(const std::filesystem::path& file) {
     }
     server_config c;
     c.channels.clear();
+    c.event_file = file;
     try {
         check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth"});
         if (root.contains("event")) {

@@ -39,6 +39,10 @@ struct server_config {
     std::string web_root;    // the built phone app; empty: next to the executable (../web/listen)
     std::string public_url;  // what phones should open; empty: the first LAN address
     int bitrate = 32'000;  // what booths are asked to send
+    // Signed roles (server/auth): the event file's [auth] table is read from event_file. The
+    // built-in demo event (demo) accepts booths without a token from loopback only.
+    bool demo = false;
+    std::filesystem::path event_file;  // empty: no [auth] table (defaults)
     limits_config limits;
 };
 

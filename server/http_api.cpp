@@ -1,5 +1,7 @@
 #include "server/http_api.hpp"
 
+#include "server/access_control.hpp"
+
 #include "server/html.hpp"
 #include "server/join_sheet.hpp"
 #include "server/query.hpp"
@@ -130,7 +132,8 @@ http_response handle_http(const http_request& req, server_context& ctx, bool sec
     }
     if (path == "/metrics")
         return make(req, http::status::ok, "text/plain; version=0.0.4",
-                    ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx));
+                    ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx) +
+                        (ctx.access ? ctx.access->prometheus() : std::string()));
     if (ctx.web) {
         if (const web_asset* asset = ctx.web->find(path))
             return static_file(req, *asset);

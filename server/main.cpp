@@ -3,6 +3,8 @@
 // Parses options, builds the server, installs the signal handler, runs the io_context.
 
 #include "server/auth/cli.hpp"
+#include "server/auth/key_store.hpp"
+#include "server/auth/settings.hpp"
 #include "server/config.hpp"
 #include "server/join_sheet.hpp"
 #include "server/log.hpp"
@@ -86,6 +88,12 @@ int main(int argc, char** argv) {
         bound = srv->start();
     } catch (const config_error& e) {
         std::cerr << "tolk-server: configuration error:\n" << e.what() << "\n";
+        return 2;
+    } catch (const tolk::auth::settings_error& e) {
+        std::cerr << "tolk-server: [auth] configuration error:\n" << e.what() << "\n";
+        return 2;
+    } catch (const tolk::auth::key_error& e) {
+        std::cerr << "tolk-server: signing key: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "tolk-server: cannot listen on " << config.listen_address << ":"

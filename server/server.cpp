@@ -21,8 +21,9 @@ constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 server::server(io_pool& pool, server_config config)
     : pool_(pool),
       config_(std::move(config)),
+      access_(config_),
       hub_(pool, metrics_, config_),
-      ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now()},
+      ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
       acceptor_(pool.context(0)) {
     validate(config_);
     if (!config_.tls_cert.empty()) {

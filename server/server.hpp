@@ -7,6 +7,7 @@
 // live on shard 0. start() binds and starts
 // accepting; stop() stops accepting and tells every session "going away" (any thread).
 
+#include "server/access_control.hpp"
 #include "server/config.hpp"
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
@@ -51,6 +52,7 @@ private:
     connection_tracker connections_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     web_assets web_;
+    access_control access_;
     local_hub hub_;
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;

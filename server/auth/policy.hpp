@@ -14,6 +14,7 @@
 // A cookie is never accepted as a booth token (a browser that logged in as technician must not
 // be able to publish by visiting a page).
 
+#include "protocol/close_code.hpp"
 #include "server/auth/tokens.hpp"
 
 #include <cstdint>
@@ -23,12 +24,12 @@
 
 namespace tolk::auth {
 
-// WebSocket close codes of the refusals (4000-4005 are protocol_error .. stalled).
+// WebSocket close codes of the refusals: the values of protocol/close_code.hpp (the one list).
 enum class close_code : std::uint16_t {
-    unauthorized = 4006,   // no credential, or one that is not valid (malformed, bad signature, revoked, ...)
-    forbidden = 4007,      // a valid token that does not cover this (other event, role or channel)
-    token_expired = 4008,  // a valid token past its exp: get a new one
-    replaced = 4009,       // a booth reconnected with the same identity; this older session yields
+    unauthorized = protocol::close_code::unauthorized,
+    forbidden = protocol::close_code::forbidden,
+    token_expired = protocol::close_code::token_expired,
+    replaced = protocol::close_code::replaced,
 };
 std::string_view name(close_code c);
 // 401 for unauthorized and token_expired, 403 for forbidden, 409 for replaced.
