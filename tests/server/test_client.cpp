@@ -37,6 +37,13 @@ std::shared_ptr<test_client> test_client::connect(asio::io_context& ioc,
             tcp.socket().open(server.protocol());
             if (opts.receive_buffer > 0)
                 tcp.socket().set_option(asio::socket_base::receive_buffer_size(opts.receive_buffer));
+            if (!opts.local_address.empty())
+                tcp.socket().bind({asio::ip::make_address(opts.local_address), 0});
+            if (!opts.bearer.empty())
+                c->ws_.set_option(beast::websocket::stream_base::decorator(
+                    [b = opts.bearer](beast::websocket::request_type& req) {
+                        req.set(beast::http::field::authorization, "Bearer " + b);
+                    }));
             tcp.expires_after(std::chrono::seconds(5));
             co_await tcp.async_connect(server, asio::use_awaitable);
             co_await c->ws_.async_handshake("127.0.0.1", target, asio::use_awaitable);

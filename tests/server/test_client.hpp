@@ -33,6 +33,8 @@ public:
     struct options {
         bool read = true;         // false: never read (a stalled listener)
         int receive_buffer = 0;   // SO_RCVBUF before connecting; 0: default
+        std::string local_address;  // bind to this before connecting ("127.0.0.2": another machine)
+        std::string bearer;         // sent as `Authorization: Bearer ...` in the handshake
     };
 
     // Connects and handshakes; throws if that fails within the timeout.

@@ -1,0 +1,149 @@
+// Signed roles on /ws/booth: a booth goes on air only with a booth token for its channel of
+// this event (or, on the demo event, without one from this machine); every other case is
+// refused with its own close code and reason, and counted on /metrics.
+
+#include "server_fixture.hpp"
+
+#include "server/auth/key_store.hpp"
+#include "server/auth/revocation_list.hpp"
+#include "server/auth/tokens.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace tolk::test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace cc = protocol::close_code;
+using namespace std::chrono_literals;
+
+constexpr const char* event_name = "auth wiring test";
+
+class booth_auth_test : public server_fixture {
+protected:
+    void SetUp() override {
+        char pattern[] = "/tmp/tolk-booth-auth-XXXXXX";
+        dir_ = ::mkdtemp(pattern);
+        std::ofstream(dir_ / "event.toml") << "[event]\nname = \"" << event_name
+                                          << "\"\n[[channels]]\nid = \"en\"\nlanguage = \"en\"\nlabel = \"English\"\n"
+                                             "[[channels]]\nid = \"fr\"\nlanguage = \"fr\"\nlabel = \"Français\"\n"
+                                             "[auth]\nstate_dir = \"state\"\n";
+    }
+    void TearDown() override {
+        server_fixture::TearDown();
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    void start_event() {
+        auto c = server::load_config(dir_ / "event.toml");
+        c.listen_address = "127.0.0.1";
+        c.listen_port = 0;
+        c.io_threads = 2;
+        start(c);
+        key_ = std::make_unique<auth::signing_key>(auth::signing_key::load_or_create(dir_ / "state"));
+    }
+    auth::issued_token token(auth::role who, std::vector<std::string> channels, std::string event = event_name,
+                             auth::clock::time_point at = auth::clock::now(), std::chrono::seconds ttl = 1h) {
+        auth::token_request r;
+        r.event = std::move(event);
+        r.subject = "EN booth A";
+        r.who = who;
+        r.channels = std::move(channels);
+        r.ttl = ttl;
+        return auth::issue(*key_, r, at);
+    }
+    std::string booth_token(const std::string& channel = "en") { return token(auth::role::booth, {channel}).token; }
+
+    // Connects a booth and returns its close code (nullopt: it went on air).
+    std::optional<std::uint16_t> outcome(const std::string& target, test_client::options o = {},
+                                         std::optional<std::string> hello_token = {}) {
+        auto b = connect(target, o);
+        if (hello_token)
+            b->send_text(protocol::serialize(protocol::hello{"test booth", protocol::protocol_version, *hello_token}));
+        const bool settled = b->wait_for([](auto& m) {
+            return !test_client::of_type(m, "welcome").empty() || !test_client::of_type(m, "error").empty();
+        });
+        EXPECT_TRUE(settled) << target;
+        if (!b->texts_of("welcome").empty()) {
+            b->close();
+            b->wait_closed();
+            return std::nullopt;
+        }
+        last_reason_ = (b->wait_closed(), b->close_reason());
+        return b->wait_closed();
+    }
+    std::string metrics() { return http_get("/metrics").second; }
+
+    fs::path dir_;
+    std::unique_ptr<auth::signing_key> key_;
+    std::string last_reason_;
+};
+
+TEST_F(booth_auth_test, a_booth_token_puts_the_booth_on_air_from_query_header_or_hello) {
+    start_event();
+    EXPECT_EQ(outcome("/ws/booth?channel=en&token=" + booth_token()), std::nullopt);
+    test_client::options bearer;
+    bearer.bearer = booth_token();
+    EXPECT_EQ(outcome("/ws/booth?channel=en", bearer), std::nullopt);
+    EXPECT_EQ(outcome("/ws/booth?channel=en", {}, booth_token()), std::nullopt);
+}
+
+TEST_F(booth_auth_test, each_bad_token_is_refused_with_its_own_code_and_reason) {
+    start_event();
+    const std::string good = booth_token();
+    std::string tampered = good;
+    tampered[tampered.find('.', 10) - 5] ^= 1;  // a character of the signed payload
+    std::string wrong_header = good;
+    wrong_header.replace(0, 3, "v3.");
+    auto revoked = token(auth::role::booth, {"en"});
+    auth::revocation_list(dir_ / "state" / auth::revocation_file).revoke(revoked.claims.token_id, "test");
+
+    struct refused_case {
+        std::string name, token;
+        std::uint16_t code;
+        std::string reason;
+    };
+    const std::vector<refused_case> cases = {
+        {"no token (hello without one)", "", cc::unauthorized, "no_token"},
+        {"tampered", tampered, cc::unauthorized, "bad_signature"},
+        {"truncated", good.substr(0, good.size() - 20), cc::unauthorized, "malformed"},
+        {"wrong header", wrong_header, cc::unauthorized, "wrong_header"},
+        {"expired", token(auth::role::booth, {"en"}, event_name, auth::clock::now() - 2h).token, cc::token_expired, "expired"},
+        {"not yet valid", token(auth::role::booth, {"en"}, event_name, auth::clock::now() + 2h).token, cc::unauthorized, "not_yet_valid"},
+        {"wrong event", token(auth::role::booth, {"en"}, "another event").token, cc::forbidden, "wrong_event"},
+        {"wrong channel", booth_token("fr"), cc::forbidden, "wrong_channel"},
+        {"wrong role", token(auth::role::technician, {"*"}).token, cc::forbidden, "wrong_role"},
+        {"revoked", revoked.token, cc::unauthorized, "revoked"},
+    };
+    for (const auto& c : cases) {
+        // No token goes through the hello (the server waits for it); the rest through ?token=.
+        const auto code = c.token.empty() ? outcome("/ws/booth?channel=en", {}, std::string())
+                                          : outcome("/ws/booth?channel=en&token=" + c.token);
+        EXPECT_EQ(code, c.code) << c.name << ": " << last_reason_;
+        EXPECT_NE(last_reason_.find(c.reason), std::string::npos) << c.name << ": " << last_reason_;
+    }
+    const auto m = metrics();
+    for (const auto& c : cases)
+        EXPECT_NE(m.find("tolk_access_refused_total{role=\"booth\",reason=\"" + c.reason + "\"} 1"), std::string::npos)
+            << c.reason << "\n" << m;
+    // Audio first, without a hello: refused for want of a token, too.
+    auto b = connect("/ws/booth?channel=en");
+    b->send_binary(std::vector<std::uint8_t>(40, 0));
+    EXPECT_EQ(b->wait_closed(), cc::unauthorized);
+    // Refusals cost nothing: the real booth still goes on air.
+    EXPECT_EQ(outcome("/ws/booth?channel=en&token=" + good), std::nullopt);
+}
+
+TEST_F(booth_auth_test, the_demo_event_takes_booths_without_a_token_from_loopback_only) {
+    start();
+    EXPECT_EQ(outcome("/ws/booth?channel=en"), std::nullopt);
+    test_client::options elsewhere;
+    elsewhere.local_address = "127.0.0.2";  // policy: only 127.0.0.1 and ::1 are this machine
+    EXPECT_EQ(outcome("/ws/booth?channel=en", elsewhere, std::string()), cc::unauthorized);
+    EXPECT_NE(last_reason_.find("no_token"), std::string::npos) << last_reason_;
+}
+
+}  // namespace
+}  // namespace tolk::test
