@@ -23,6 +23,7 @@ client::connection_options connection_for(const booth_options& options) {
     c.url = options.server;
     c.target = options.server.endpoint("/ws/booth?channel=" + client::url_encode(options.channel));
     c.client_name = "tolk-booth/0.1";
+    c.token = options.token;
     c.max_queued_audio = static_cast<std::size_t>(1000 / options.frame_ms);  // 1 s of audio
     return c;
 }
@@ -112,6 +113,10 @@ bool booth::on_close(const client::close_info& info) {
         source_->stop();
         stopping_ = true;
         return false;
+    }
+    if (info.code == protocol::close_code::channel_taken) {
+        log->warn("channel {}: held by another booth; waiting for it to leave (retrying)", options_.channel);
+        return true;
     }
     if (info.established)  // failed attempts are logged by the connection with its retry delay
         log->warn("channel {}: connection lost: {}{}", options_.channel,

@@ -26,6 +26,7 @@ struct booth_options {
     bool loop = false;
     int bitrate = 0;  // Opus bit/s; 0: what the server asks for in `welcome` (else 32000)
     int frame_ms = 20;
+    std::string token;  // a booth token (tolk-server token issue); empty: none (demo event, loopback)
 };
 
 class booth final : public client::connection_handler {

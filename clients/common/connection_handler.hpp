@@ -19,9 +19,13 @@ struct close_info {
     std::string reason;        // the server's close reason, or the local error
 };
 
-// Close codes that retrying will not fix (see protocol/PROTOCOL.md).
+// Close codes that retrying will not fix (see protocol/PROTOCOL.md): an unknown channel, and a
+// token that is missing, not valid, expired or does not cover this. A channel held by another
+// booth (channel_taken) is worth retrying: it is free again when that booth leaves.
 inline bool is_permanent_refusal(std::uint16_t code) {
-    return code == protocol::close_code::channel_taken || code == protocol::close_code::unknown_channel;
+    namespace cc = protocol::close_code;
+    return code == cc::unknown_channel || code == cc::unauthorized || code == cc::forbidden ||
+           code == cc::token_expired;
 }
 
 class connection_handler {

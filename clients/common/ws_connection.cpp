@@ -164,9 +164,12 @@ asio::awaitable<close_info> ws_connection::connect_once(socket_stream& ws) {
     tcp.socket().set_option(asio::ip::tcp::no_delay(true));
 
     ws.read_message_max(max_message_size);
-    ws.set_option(websocket::stream_base::decorator([name = options_.client_name](websocket::request_type& req) {
-        req.set(beast::http::field::user_agent, name);
-    }));
+    ws.set_option(websocket::stream_base::decorator(
+        [name = options_.client_name, token = options_.token](websocket::request_type& req) {
+            req.set(beast::http::field::user_agent, name);
+            if (!token.empty())
+                req.set(beast::http::field::authorization, "Bearer " + token);
+        }));
     websocket::response_type response;
     auto [handshake_error] =
         co_await ws.async_handshake(response, options_.url.authority(), options_.target, nothrow);

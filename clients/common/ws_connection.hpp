@@ -34,6 +34,7 @@ struct connection_options {
     ws_url url;
     std::string target = "/";          // request target, e.g. url.endpoint("/ws/listen")
     std::string client_name = "tolk";  // sent in `hello`
+    std::string token;                 // non-empty: sent as `Authorization: Bearer TOKEN`
     bool reconnect = true;
     backoff_options backoff;
     std::chrono::milliseconds connect_timeout{5000};  // TCP connect + WebSocket handshake
