@@ -41,7 +41,7 @@ def encode(tmp, framesize):
     else:
         subprocess.run(['sox', '-n', '-r', '48000', '-c', '1', wav, 'synth', '2', 'sine', '440'], check=True)
     opus = os.path.join(tmp, f'speech{framesize}.opus')
-    subprocess.run(['opusenc', '--quiet', '--bitrate', '32', '--framesize', str(framesize), wav, opus], check=True)
+    subprocess.run(['opusenc', '--quiet', '--serial', '1', '--bitrate', '32', '--framesize', str(framesize), wav, opus], check=True)
     with open(opus, 'rb') as f:
         return f.read()
 
@@ -91,6 +91,12 @@ def control():
     }
     for name, m in messages.items():
         put('control', name, json.dumps(m, ensure_ascii=False, separators=(',', ':')))
+    # The extreme numbers of issue 11 (each refused since the range checks).
+    put('control', 'extreme_t0', '{"type":"ping","t0":1e300}')
+    put('control', 'extreme_protocol', '{"type":"hello","protocol":4294967297}')
+    put('control', 'extreme_delay', '{"type":"stats","channel":"en","delay_ms":1e308}')
+    put('control', 'extreme_interruptions', '{"type":"stats","channel":"en","interruptions":18446744073709551615}')
+    put('control', 'extreme_nesting', '{"type":"subscribe","channels":' + '[' * 8000 + ']' * 8000 + '}')
 
 
 def event_file():
