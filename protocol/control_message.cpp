@@ -296,7 +296,7 @@ listener_stats codec<listener_stats>::from(const json& j) {
     m.channel = get<std::string>(j, "channel");
     m.delay_ms = get_real_or(j, "delay_ms", 0, 0, max_stats_delay_ms);
     m.target_delay_ms = get_real_or(j, "target_delay_ms", 0, 0, max_stats_delay_ms);
-    m.latency_ms = get_real_or(j, "latency_ms", -1, -1, max_stats_delay_ms);
+    m.latency_ms = get_real_or(j, "latency_ms", -1, -max_stats_delay_ms, max_stats_delay_ms);  // < 0: unknown
     m.concealed_ratio = get_real_or(j, "concealed_ratio", 0, 0, 1);
     m.frames_received = get_int_or<std::uint64_t>(j, "frames_received", 0, 0, max_counter);
     m.frames_missing = get_int_or<std::uint64_t>(j, "frames_missing", 0, 0, max_counter);
