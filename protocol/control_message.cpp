@@ -68,9 +68,12 @@ std::vector<std::string> get_channels(const json& j) {
 }
 
 json channel_to_json(const channel_info& c) {
-    return json{{"id", c.id},       {"number", c.number},         {"language", c.language},
-                {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
-                {"clock_offset_us", c.clock_offset_us}};
+    json j{{"id", c.id},       {"number", c.number},         {"language", c.language},
+           {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
+           {"clock_offset_us", c.clock_offset_us}};
+    if (!c.labels.empty())
+        j["labels"] = c.labels;
+    return j;
 }
 
 channel_info channel_from_json(const json& j) {
@@ -79,6 +82,7 @@ channel_info channel_from_json(const json& j) {
     c.number = get<std::uint16_t>(j, "number");
     c.language = get_or<std::string>(j, "language", "");
     c.label = get_or<std::string>(j, "label", c.id);
+    c.labels = get_or<std::map<std::string, std::string>>(j, "labels", {});
     c.on_air = get_or<bool>(j, "on_air", false);
     c.listeners = get_or<std::uint32_t>(j, "listeners", 0);
     c.clock_offset_us = get_or<std::int64_t>(j, "clock_offset_us", 0);
@@ -199,6 +203,14 @@ void codec<listener_stats>::to(json& j, const listener_stats& m) {
     j["frames_received"] = m.frames_received;
     j["frames_missing"] = m.frames_missing;
     j["interruptions"] = m.interruptions;
+    j["time_scale_operations"] = m.time_scale_operations;
+    j["concealments_under_40ms"] = m.concealments_under_40ms;
+    j["concealments_40_to_150ms"] = m.concealments_40_to_150ms;
+    j["concealments_over_150ms"] = m.concealments_over_150ms;
+    if (!m.profile.empty())
+        j["profile"] = m.profile;
+    j["clock_offset_us"] = m.clock_offset_us;
+    j["rtt_us"] = m.rtt_us;
 }
 listener_stats codec<listener_stats>::from(const json& j) {
     listener_stats m;
@@ -210,6 +222,15 @@ listener_stats codec<listener_stats>::from(const json& j) {
     m.frames_received = get_or<std::uint64_t>(j, "frames_received", 0);
     m.frames_missing = get_or<std::uint64_t>(j, "frames_missing", 0);
     m.interruptions = get_or<std::uint64_t>(j, "interruptions", 0);
+    m.time_scale_operations = get_or<std::uint64_t>(j, "time_scale_operations", 0);
+    m.concealments_under_40ms = get_or<std::uint64_t>(j, "concealments_under_40ms", 0);
+    m.concealments_40_to_150ms = get_or<std::uint64_t>(j, "concealments_40_to_150ms", 0);
+    m.concealments_over_150ms = get_or<std::uint64_t>(j, "concealments_over_150ms", 0);
+    m.profile = get_or<std::string>(j, "profile", "");
+    m.clock_offset_us = get_or<std::int64_t>(j, "clock_offset_us", 0);
+    m.rtt_us = get_or<std::int64_t>(j, "rtt_us", -1);
+    if (m.profile.size() > 32)
+        throw field_error{"\"profile\" is longer than 32 characters"};
     if (m.concealed_ratio < 0 || m.concealed_ratio > 1)
         throw field_error{"\"concealed_ratio\" must be within 0..1"};
     return m;
