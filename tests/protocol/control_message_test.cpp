@@ -23,7 +23,7 @@ TEST(control_message, round_trips_every_type) {
     EXPECT_EQ(w.channel_number, 2);
     EXPECT_EQ(w.server_time_us, 123);
 
-    channel_info fr{"fr", 2, "fr", "Français", true, 17, -5000};
+    channel_info fr{"fr", 2, "fr", "Français", true, 17, -5000, {}};
     auto list = round_trip(channel_list{"Committee day", {fr}});
     ASSERT_EQ(list.channels.size(), 1u);
     EXPECT_EQ(list.channels[0], fr);  // UTF-8 labels survive
@@ -103,7 +103,7 @@ TEST(control_message, ignores_unknown_fields_for_forward_compatibility) {
 }
 
 TEST(control_message, channel_labels_by_ui_language_are_optional) {
-    channel_info floor{"floor", 0, "mul", "Floor / original", true, 3, 0};
+    channel_info floor{"floor", 0, "mul", "Floor / original", true, 3, 0, {}};
     EXPECT_EQ(serialize(channel_list{"e", {floor}}).find("labels"), std::string::npos)
         << "no labels: the field is left out, as before";
     floor.labels = {{"es", "Sala / original"}, {"fr", "Salle / original"}};
@@ -142,7 +142,7 @@ TEST(control_message, stats_carry_time_scaling_concealment_classes_and_clock_fig
     EXPECT_EQ(o.time_scale_operations, 0u);
     EXPECT_EQ(o.rtt_us, -1);
     EXPECT_TRUE(o.profile.empty());
-    EXPECT_FALSE(parse_control(R"({"type":"stats","channel":"es","profile":")" + std::string(33, 'x') + ""}"));
+    EXPECT_FALSE(parse_control(R"({"type":"stats","channel":"es","profile":")" + std::string(33, 'x') + "\"}"));
 }
 
 }  // namespace
