@@ -162,9 +162,12 @@ std::vector<std::string> get_channels(const json& j) {
 }
 
 json channel_to_json(const channel_info& c) {
-    return json{{"id", c.id},       {"number", c.number},         {"language", c.language},
-                {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
-                {"clock_offset_us", c.clock_offset_us}};
+    json j{{"id", c.id},       {"number", c.number},         {"language", c.language},
+           {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
+           {"clock_offset_us", c.clock_offset_us}};
+    if (!c.labels.empty())
+        j["labels"] = c.labels;
+    return j;
 }
 
 channel_info channel_from_json(const json& j) {
@@ -173,6 +176,7 @@ channel_info channel_from_json(const json& j) {
     c.number = get_int<std::uint16_t>(j, "number", 0, 0xffff);
     c.language = get_or<std::string>(j, "language", "");
     c.label = get_or<std::string>(j, "label", c.id);
+    c.labels = get_or<std::map<std::string, std::string>>(j, "labels", {});
     c.on_air = get_or<bool>(j, "on_air", false);
     c.listeners = get_int_or<std::uint32_t>(j, "listeners", 0, 0, 0xffff'ffff);
     c.clock_offset_us = get_us_or(j, "clock_offset_us", 0);
@@ -290,6 +294,14 @@ void codec<listener_stats>::to(json& j, const listener_stats& m) {
     j["frames_received"] = m.frames_received;
     j["frames_missing"] = m.frames_missing;
     j["interruptions"] = m.interruptions;
+    j["time_scale_operations"] = m.time_scale_operations;
+    j["concealments_under_40ms"] = m.concealments_under_40ms;
+    j["concealments_40_to_150ms"] = m.concealments_40_to_150ms;
+    j["concealments_over_150ms"] = m.concealments_over_150ms;
+    if (!m.profile.empty())
+        j["profile"] = m.profile;
+    j["clock_offset_us"] = m.clock_offset_us;
+    j["rtt_us"] = m.rtt_us;
 }
 listener_stats codec<listener_stats>::from(const json& j) {
     listener_stats m;
@@ -301,6 +313,15 @@ listener_stats codec<listener_stats>::from(const json& j) {
     m.frames_received = get_int_or<std::uint64_t>(j, "frames_received", 0, 0, max_counter);
     m.frames_missing = get_int_or<std::uint64_t>(j, "frames_missing", 0, 0, max_counter);
     m.interruptions = get_int_or<std::uint64_t>(j, "interruptions", 0, 0, max_counter);
+    m.time_scale_operations = get_int_or<std::uint64_t>(j, "time_scale_operations", 0, 0, max_counter);
+    m.concealments_under_40ms = get_int_or<std::uint64_t>(j, "concealments_under_40ms", 0, 0, max_counter);
+    m.concealments_40_to_150ms = get_int_or<std::uint64_t>(j, "concealments_40_to_150ms", 0, 0, max_counter);
+    m.concealments_over_150ms = get_int_or<std::uint64_t>(j, "concealments_over_150ms", 0, 0, max_counter);
+    m.profile = get_or<std::string>(j, "profile", "");
+    m.clock_offset_us = get_us_or(j, "clock_offset_us", 0);
+    m.rtt_us = get_us_or(j, "rtt_us", -1);
+    if (m.profile.size() > 32)
+        throw field_error{"\"profile\" is longer than 32 characters"};
     return m;
 }
 

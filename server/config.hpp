@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ struct channel_config {
     std::string id;        // "fr": what clients subscribe to (1-64 chars: a-z 0-9 - _)
     std::string language;  // BCP 47 code: "fr"
     std::string label;     // in its own language: "Français"
+    // The label by UI language where it should differ from `label` ("fr" -> "Salle / original");
+    // the phone app shows labels[its language], else `label`.
+    std::map<std::string, std::string> labels;
 };
 
 struct limits_config {
