@@ -1,4 +1,5 @@
 #include "server/config.hpp"
+#include "server/config_monitor.hpp"
 
 #include <toml.hpp>
 
@@ -140,7 +141,7 @@ server_config load_config(const std::filesystem::path& file) {
     server_config c;
     c.channels.clear();
     try {
-        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth"});
+        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording"});  // [auth]: server/auth/settings.hpp
         if (root.contains("event")) {
             const auto& event = root.at("event");
             check_known_keys(event, {"name"});
@@ -179,6 +180,7 @@ server_config load_config(const std::filesystem::path& file) {
             c.limits.max_protocol_errors = get_or<int>(l, "max_protocol_errors", c.limits.max_protocol_errors);
             c.limits.listener_send_buffer = get_or<int>(l, "listener_send_buffer", c.limits.listener_send_buffer);
         }
+        read_monitor_config(root, c);
         if (!root.contains("channels"))
             throw config_error(file.string() + ": no [[channels]]: an event needs at least one channel");
         const auto& channels = root.at("channels");

@@ -2,6 +2,8 @@
 // The server's whole configuration: one struct with defaults, loaded from TOML or built in.
 // Built once at start-up and passed down by const&; nobody mutates it afterwards.
 
+#include "server/monitor/alarm_thresholds.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -32,6 +34,12 @@ struct limits_config {
     int listener_send_buffer = 32 * 1024;
 };
 
+// [recording]: each listed channel's on-air segments written as Ogg Opus files to `folder`.
+struct recording_config {
+    std::string folder;                 // empty: no recording
+    std::vector<std::string> channels;  // empty: every channel
+};
+
 struct server_config {
     std::string event_name = "tolk demo event";
     std::vector<channel_config> channels;
@@ -44,6 +52,8 @@ struct server_config {
     std::string public_url;  // what phones should open; empty: the first LAN address
     int bitrate = 32'000;  // what booths are asked to send
     limits_config limits;
+    monitor::alarm_thresholds alarms;  // [alarms]
+    recording_config recording;        // [recording]
 };
 
 // The built-in demo event: floor, English, French, Spanish.

@@ -22,7 +22,8 @@ server::server(io_pool& pool, server_config config)
     : pool_(pool),
       config_(std::move(config)),
       hub_(pool, metrics_, config_),
-      ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now()},
+      watch_(hub_, config_, metrics_, pool.context(0).get_executor(), [this] { return connections_.open(); }),
+      ctx_{config_, watch_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now()},
       acceptor_(pool.context(0)) {
     validate(config_);
     if (!config_.tls_cert.empty()) {
@@ -35,6 +36,7 @@ server::server(io_pool& pool, server_config config)
             log("server")->warn("no phone app in {}: serving the status page at /", config_.web_root);
     }
     ctx_.web = &web_;
+    ctx_.watch = &watch_;
 }
 
 server::~server() = default;
@@ -46,6 +48,7 @@ tcp::endpoint server::start() {
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
     hub_.start();
+    watch_.start();
     asio::co_spawn(acceptor_.get_executor(), accept_loop(),
                    log_exception(log("server"), "accept loop"));
     const auto bound = acceptor_.local_endpoint();
@@ -62,6 +65,7 @@ void server::stop() {
         acceptor_.close(ec);
     });
     hub_.stop();
+    watch_.stop();
     sessions_.close_all();
 }
 

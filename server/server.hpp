@@ -7,6 +7,7 @@
 // live on shard 0. start() binds and starts
 // accepting; stop() stops accepting and tells every session "going away" (any thread).
 
+#include "server/channel_watch.hpp"
 #include "server/config.hpp"
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
@@ -35,7 +36,8 @@ public:
     const server_config& config() const { return config_; }
     // The base URL phones should open (config.public_url or the first LAN address).
     const std::string& public_url() const { return ctx_.public_url; }
-    event_bus& bus() { return hub_; }
+    event_bus& bus() { return watch_; }
+    channel_watch& watch() { return watch_; }
     const metrics& counters() const { return metrics_; }
     std::int64_t open_connections() const { return connections_.open(); }
     // After stop(): waits until every connection has ended (bounded).
@@ -52,6 +54,7 @@ private:
     std::unique_ptr<boost::asio::ssl::context> tls_;
     web_assets web_;
     local_hub hub_;
+    channel_watch watch_;  // wraps hub_: what sessions see as the bus
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };

@@ -20,6 +20,7 @@ class context;
 namespace tolk::server {
 
 class web_assets;
+class channel_watch;
 
 // Open TCP connections: counted by connection_slot, waited for at shutdown. Thread-safe.
 class connection_tracker {
@@ -62,6 +63,7 @@ struct server_context {
     const web_assets* web = nullptr;          // the phone app (may be empty)
     std::string public_url;                   // base of the links on /join
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    channel_watch* watch = nullptr;  // the technician's view (tech_api.hpp)
 };
 
 // The server clock: CLOCK_MONOTONIC in µs (shared by every process on the machine).
