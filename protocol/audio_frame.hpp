@@ -3,6 +3,7 @@
 // See protocol/PROTOCOL.md for the layout. Pure functions; any thread.
 
 #include "protocol/parse_error.hpp"
+#include "protocol/version.hpp"
 
 #include <array>
 #include <cstddef>
@@ -12,7 +13,6 @@
 
 namespace tolk::protocol {
 
-inline constexpr std::uint8_t protocol_version = 1;
 inline constexpr std::size_t frame_header_size = 28;
 // Largest Opus payload a frame may carry (Opus allows 1275 bytes per frame, up to 3 per packet).
 inline constexpr std::size_t max_opus_payload = 3825;

@@ -221,12 +221,15 @@ void codec<welcome>::to(json& j, const welcome& m) {
         j["channel"] = m.channel;
         j["channel_number"] = m.channel_number;
     }
+    if (m.bitrate > 0)
+        j["bitrate"] = m.bitrate;
 }
 welcome codec<welcome>::from(const json& j) {
     return {get<std::string>(j, "session"), get_int_or<int>(j, "protocol", 1, 1, 0xffff),
             get<std::string>(j, "role"),    get_or<std::string>(j, "event", ""),
             get_us(j, "server_time_us"),    get_or<std::string>(j, "channel", ""),
-            get_int_or<std::uint16_t>(j, "channel_number", 0, 0, 0xffff)};
+            get_int_or<std::uint16_t>(j, "channel_number", 0, 0, 0xffff),
+            get_int_or<int>(j, "bitrate", 0, 0, 1000000)};
 }
 
 void codec<channel_list>::to(json& j, const channel_list& m) {

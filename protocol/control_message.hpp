@@ -3,6 +3,7 @@
 // "type" field; see protocol/PROTOCOL.md for each one. Value types; any thread.
 
 #include "protocol/parse_error.hpp"
+#include "protocol/version.hpp"
 
 #include <cstdint>
 #include <map>
@@ -19,19 +20,20 @@ inline constexpr std::size_t max_control_size = 16 * 1024;
 // client -> server, optional first message: who is speaking, which protocol, credentials.
 struct hello {
     std::string client;  // "tolk-listen/0.1", "browser", ...
-    int protocol = 1;
+    int protocol = protocol_version;
     std::string token;   // reserved for authentication
 };
 
 // server -> client, first message on every connection.
 struct welcome {
     std::string session;
-    int protocol = 1;
+    int protocol = protocol_version;
     std::string role;       // "booth" or "listener"
     std::string event;      // event name
     std::int64_t server_time_us = 0;
     std::string channel;    // booth only: the channel it publishes
     std::uint16_t channel_number = 0;
+    int bitrate = 0;        // booth only: the Opus bit/s the event asks for (0: not said)
 };
 
 struct channel_info {

@@ -8,7 +8,7 @@ namespace tolk::server {
 
 booth_session::booth_session(any_stream&& stream, http_request request,
                              connection_slot slot, server_context& ctx)
-    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "booth", 0) {}
+    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "booth", true) {}
 
 void booth_session::refuse(std::uint16_t code, const char* error, std::string reason) {
     send(protocol::error_message{error, reason});
@@ -37,13 +37,10 @@ void booth_session::on_open() {
     tokens_at_ = now_us();
     log_->info("session {}: booth on air on channel {} from {}", id(), wanted,
                request()[boost::beast::http::field::user_agent]);
-    protocol::welcome w;
-    w.session = std::to_string(id());
-    w.role = "booth";
-    w.event = ctx_.config.event_name;
-    w.server_time_us = now_us();
+    auto w = make_welcome("booth");
     w.channel = wanted;
     w.channel_number = *channel_;
+    w.bitrate = ctx_.config.bitrate;
     send(w);
 }
 
@@ -113,10 +110,7 @@ void booth_session::on_text(std::string_view text, std::int64_t received_us) {
         if (on_air_)
             ctx_.bus.set_clock_offset(*channel_, c->offset_us);
     } else if (auto* h = std::get_if<protocol::hello>(&msg)) {
-        if (h->protocol != 1)
-            refuse(close_code::protocol_error, "protocol_version",
-                   "protocol " + std::to_string(h->protocol) + " is not supported; this server speaks 1");
-        else
+        if (accept_hello(*h))
             log_->info("session {}: booth client {}", id(), h->client.substr(0, 64));
     } else {
         protocol_error("a booth cannot send \"" + std::string(protocol::type_name(msg)) + "\"");

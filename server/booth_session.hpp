@@ -3,7 +3,7 @@
 //
 // Claims the channel on the hub (refused with 4001/4002 if taken or unknown), validates every
 // frame (header, Opus packet, rate), stamps it, serialises it once and publishes it. Releases
-// the channel when it closes. Strand-only state, see ws_session.
+// the channel when it closes. Shard-only state, see ws_session.
 
 #include "server/ws_session.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Plain HTTP answers: /api/channels, /healthz, /metrics and the root page.
-// Called on the HTTP session's strand; reads the hub and counters (both thread-safe).
+// Called on the HTTP session's shard; reads the hub and counters (both thread-safe).
 
 #include "server/server_context.hpp"
 #include "server/ws_session.hpp"

@@ -2,7 +2,7 @@
 // One accepted TCP connection until it becomes a WebSocket: detects TLS (when configured,
 // plain HTTP keeps working on the same port), reads HTTP requests (keep-alive), answers
 // them with http_api, or hands the stream to a booth or listener session.
-// Owns itself (shared_from_this); runs on the connection's strand.
+// Owns itself (shared_from_this); runs on the connection's I/O shard (one thread).
 
 #include "server/server_context.hpp"
 #include "server/ws_stream.hpp"

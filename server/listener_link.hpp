@@ -18,9 +18,9 @@ public:
     virtual ~listener_link() = default;
     // The executor the listener lives on (its I/O shard); fixed for the listener's life.
     virtual boost::asio::any_io_executor executor() const = 0;
-    // Called by the hub on the listener's own executor only. Writes the frame to the socket at
-    // once when nothing is queued (returns true) or queues it for the writer (false).
-    virtual bool deliver(const frame_ref& frame) = 0;
+    // Called by the hub on the listener's own executor only. The listener's writer writes the
+    // frame to the socket at once or queues it, and counts it when written.
+    virtual void deliver(const frame_ref& frame) = 0;
     // Any thread; queues and wakes, never does I/O.
     virtual void notify(std::shared_ptr<const std::string> text) = 0;
     // The listener's latest `stats` report, if it sent one. Any thread.

@@ -2,12 +2,15 @@
 
 #include "server/query.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace tolk::server {
 
 listener_session::listener_session(any_stream&& stream, http_request request,
                                    connection_slot slot, server_context& ctx)
-    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener",
-                 ctx.bus.channel_count()) {}
+    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener", false),
+      writer_(ws_, ctx, log_, ctx.bus.channel_count()) {}
 
 std::shared_ptr<listener_session> listener_session::self() {
     return std::static_pointer_cast<listener_session>(shared_from_this());
@@ -20,13 +23,12 @@ std::optional<protocol::listener_stats> listener_session::last_stats() const {
 
 void listener_session::on_open() {
     ++ctx_.counters.listener_sessions;
-    set_send_buffer(ctx_.config.limits.listener_send_buffer);
-    protocol::welcome w;
-    w.session = std::to_string(id());
-    w.role = "listener";
-    w.event = ctx_.config.event_name;
-    w.server_time_us = now_us();
-    send(w);
+    if (const int bytes = ctx_.config.limits.listener_send_buffer; bytes > 0) {
+        boost::system::error_code ec;
+        ws_.tcp().socket().set_option(boost::asio::socket_base::send_buffer_size(bytes), ec);
+    }
+    writer_.open(shared_from_this(), id(), [this] { teardown(); });
+    send(make_welcome("listener"));
     send(ctx_.bus.channels());
     ctx_.bus.join(self());
     if (auto wanted = query_param(request().target(), "channels"); wanted && !wanted->empty())
@@ -72,11 +74,7 @@ void listener_session::on_text(std::string_view text, std::int64_t received_us) 
         std::lock_guard lock(stats_mutex_);
         stats_ = std::move(*st);
     } else if (auto* h = std::get_if<protocol::hello>(&msg)) {
-        if (h->protocol != 1) {
-            send(protocol::error_message{"protocol_version", "this server speaks protocol 1"});
-            close(close_code::protocol_error,
-                  "protocol " + std::to_string(h->protocol) + " is not supported; this server speaks 1");
-        }
+        accept_hello(*h);
     } else {
         protocol_error("a listener cannot send \"" + std::string(protocol::type_name(msg)) + "\"");
     }
@@ -84,6 +82,67 @@ void listener_session::on_text(std::string_view text, std::int64_t received_us) 
 
 void listener_session::on_binary(std::span<const std::uint8_t>, std::int64_t) {
     protocol_error("listeners do not send audio; connect to /ws/booth to publish");
+}
+
+void listener_session::queue_close(std::uint16_t code, std::string reason) {
+    writer_.close(code, std::move(reason));
+}
+
+boost::asio::awaitable<void> listener_session::receive() {
+    if (writer_.raw())
+        return read_frames();
+    return ws_session::receive();
+}
+
+boost::asio::awaitable<void> listener_session::read_frames() {
+    ws_frame_reader reader(ctx_.config.limits.max_message_bytes);
+    auto& socket = ws_.tcp().socket();
+    while (!done()) {
+        const auto room = reader.prepare(2048);
+        auto [ec, n] = co_await socket.async_read_some(boost::asio::buffer(room.data(), room.size()),
+                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) {
+            if (ec != boost::asio::error::eof && ec != boost::asio::error::operation_aborted &&
+                ec != boost::asio::error::connection_reset)
+                log_->debug("session {}: read ended: {}", id(), ec.message());
+            break;
+        }
+        reader.commit(n);
+        for (auto e = reader.next(); e.what != ws_frame_reader::event::kind::none; e = reader.next())
+            handle(e);
+    }
+}
+
+void listener_session::handle(ws_frame_reader::event& e) {
+    using kind = ws_frame_reader::event::kind;
+    switch (e.what) {
+    case kind::text:
+    case kind::binary:
+        received(e.what == kind::text, e.payload, now_us());
+        break;
+    case kind::ping:
+        writer_.pong(e.payload);  // in order with the audio, by the one writer
+        break;
+    case kind::close:
+        writer_.peer_closed();
+        if (!closing()) {  // answer with the peer's code; the connection ends once it is written
+            mark_closing();
+            writer_.close(e.code, {});
+        }
+        break;
+    case kind::error:
+        if (e.code == close_code::too_big) {
+            ++ctx_.counters.messages_oversized;
+            log_->warn("session {}: closed: {}", id(), e.reason);
+        } else {
+            ++ctx_.counters.protocol_errors;
+        }
+        close(e.code, e.reason);
+        break;
+    case kind::pong:
+    case kind::none:
+        break;
+    }
 }
 
 void listener_session::on_closed() {

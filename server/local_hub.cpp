@@ -137,18 +137,15 @@ void local_hub::publish(const frame_ref& frame) {
 
 void local_hub::deliver(std::size_t shard, const frame_ref& frame) {
     auto& subs = shards_[shard][frame.channel];
-    std::uint64_t written = 0;
     for (std::size_t i = 0; i < subs.entries.size();) {
         if (auto l = subs.entries[i].link.lock()) {
-            written += l->deliver(frame) ? 1 : 0;
+            l->deliver(frame);
             ++i;
         } else {  // closed without unsubscribing (should not happen): forget it
             subs.remove_at(i);
             channels_[frame.channel]->on_shard[shard].fetch_sub(1, std::memory_order_relaxed);
         }
     }
-    if (written > 0)
-        counters_.frames_out.fetch_add(written, std::memory_order_relaxed);
 }
 
 bool local_hub::fanout_list::add(const std::shared_ptr<listener_link>& l) {

@@ -26,10 +26,10 @@ outbox::push_result outbox::push_audio(const frame_ref& frame) {
         std::uint32_t earlier_drops = 0;
         std::size_t markers = 0;
         auto stale = [&](const entry& e) {
-            if (e.what == entry::kind::audio)
-                return e.frame.channel == frame.channel;
-            if (e.what == entry::kind::resync && e.channel == frame.channel) {
-                earlier_drops += e.dropped;
+            if (const auto* a = std::get_if<audio>(&e))
+                return a->frame.channel == frame.channel;
+            if (const auto* m = std::get_if<resync>(&e); m && m->channel == frame.channel) {
+                earlier_drops += m->dropped;
                 ++markers;
                 return true;
             }
@@ -41,42 +41,37 @@ outbox::push_result outbox::push_audio(const frame_ref& frame) {
         dropped_total_ += r.dropped;
         control_count_ -= markers;
         queued = 0;
-        entry marker;
-        marker.what = entry::kind::resync;
-        marker.channel = frame.channel;
-        marker.dropped = r.dropped + earlier_drops;
-        queue_.push_back(std::move(marker));
+        queue_.emplace_back(resync{frame.channel, r.dropped + earlier_drops});
         ++control_count_;
     }
     queued += frame.samples;
-    entry e;
-    e.frame = frame;
-    queue_.push_back(std::move(e));
+    queue_.emplace_back(audio{frame});
     return finish(r);
 }
 
-outbox::push_result outbox::push_text(std::shared_ptr<const std::string> text) {
+outbox::push_result outbox::push_control(entry e) {
     std::lock_guard lock(mutex_);
     push_result r;
     if (control_count_ >= max_control_) {
         r.overflow = true;
         return r;
     }
-    entry e;
-    e.what = entry::kind::text;
-    e.text = std::move(text);
     queue_.push_back(std::move(e));
     ++control_count_;
     return finish(r);
 }
 
+outbox::push_result outbox::push_text(std::shared_ptr<const std::string> message) {
+    return push_control(text{std::move(message)});
+}
+
+outbox::push_result outbox::push_pong(std::string payload) {
+    return push_control(pong{std::move(payload)});
+}
+
 outbox::push_result outbox::push_close(std::uint16_t code, std::string reason) {
     std::lock_guard lock(mutex_);
-    entry e;
-    e.what = entry::kind::close;
-    e.channel = code;
-    e.text = std::make_shared<const std::string>(std::move(reason));
-    queue_.push_back(std::move(e));
+    queue_.emplace_back(close{code, std::move(reason)});
     return finish({});
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // A listener's outgoing queue: audio bounded by duration per channel, control messages kept.
 //
-// Thread-safety: push_* are called from booth strands (fan-out) and the owner's strand;
-// take() only from the owning listener's writer coroutine. One small mutex guards everything;
+// Thread-safety: push_* are called from any thread (the hub's fan-out, the listener's reader);
+// take() only from the owning listener_writer, on the listener's shard. One small mutex guards everything;
 // it is never held while doing I/O.
 //
 // Overflow: when a channel's queued audio exceeds its budget, every older audio frame of that
@@ -16,22 +16,34 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace tolk::server {
 
 class outbox {
 public:
-    struct entry {
-        enum class kind : std::uint8_t { audio, text, resync, close } what = kind::audio;
-        frame_ref frame;                          // audio
-        std::shared_ptr<const std::string> text;  // text; close: the reason
-        std::uint16_t channel = 0;                // resync; close: the close code
-        std::uint32_t dropped = 0;                // resync
+    struct audio {
+        frame_ref frame;
     };
+    struct text {
+        std::shared_ptr<const std::string> message;
+    };
+    struct resync {  // audio of `channel` was dropped: written as a `resync` message
+        std::uint16_t channel = 0;
+        std::uint32_t dropped = 0;
+    };
+    struct pong {  // the answer to the peer's ping (plain TCP listeners: see listener_writer)
+        std::string payload;
+    };
+    struct close {
+        std::uint16_t code = 0;
+        std::string reason;
+    };
+    using entry = std::variant<audio, text, resync, pong, close>;
 
     struct push_result {
-        bool wake = false;          // the writer was idle: post a wake-up to its strand
+        bool wake = false;          // the writer was idle: post a wake-up to its shard
         std::uint32_t dropped = 0;  // audio frames dropped by this push
         bool overflow = false;      // control backlog over its limit: the listener is stalled
     };
@@ -40,7 +52,9 @@ public:
            std::size_t max_control = 512);
 
     push_result push_audio(const frame_ref& frame);
-    push_result push_text(std::shared_ptr<const std::string> text);
+    push_result push_text(std::shared_ptr<const std::string> message);
+    // Counted with the control messages: a peer that pings but never reads overflows.
+    push_result push_pong(std::string payload);
     // A WebSocket close, written after everything queued before it. Never refused.
     push_result push_close(std::uint16_t code, std::string reason);
 
@@ -49,7 +63,7 @@ public:
     bool take(std::vector<entry>& out);
 
     // The writer found nothing to take and nothing was pushed since: it is parked, and the
-    // owner (on the writer's strand) may write directly to the connection.
+    // writer's owner (on the listener's shard) may write directly to the connection.
     bool writer_idle() const;
 
     std::uint64_t dropped_total() const;
@@ -57,6 +71,7 @@ public:
 
 private:
     push_result finish(push_result r);
+    push_result push_control(entry e);
 
     mutable std::mutex mutex_;
     std::vector<entry> queue_;  // empty (no allocation) while the listener keeps up

@@ -1,38 +1,39 @@
 #include "server/ws_frame_writer.hpp"
 
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 
 namespace tolk::server {
 
-bool ws_frame_writer::add(const frame_ref& frame) {
-    if (count_ == max_batch || frame.size > 0xffff || (count_ > 0 && bytes_ + frame.size + 4 > max_batch_bytes))
+bool ws_frame_writer::add(opcode op, std::span<const std::uint8_t> payload) {
+    const std::size_t size = payload.size();
+    if (count_ == max_batch || (count_ > 0 && bytes_ + size + 10 > max_batch_bytes))
         return false;
     auto& h = headers_[count_];
-    h[0] = 0x82;  // FIN, binary
+    h[0] = static_cast<std::uint8_t>(0x80 | static_cast<std::uint8_t>(op));  // FIN
     std::size_t header = 2;
-    if (frame.size < 126) {
-        h[1] = static_cast<std::uint8_t>(frame.size);
-    } else {
+    if (size < 126) {
+        h[1] = static_cast<std::uint8_t>(size);
+    } else if (size <= 0xffff) {
         h[1] = 126;
-        h[2] = static_cast<std::uint8_t>(frame.size >> 8);
-        h[3] = static_cast<std::uint8_t>(frame.size);
+        h[2] = static_cast<std::uint8_t>(size >> 8);
+        h[3] = static_cast<std::uint8_t>(size);
         header = 4;
+    } else {
+        h[1] = 127;
+        for (int i = 0; i < 8; ++i)
+            h[2 + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(size) >> (56 - 8 * i));
+        header = 10;
     }
     iov_[2 * count_] = {h.data(), header};
-    iov_[2 * count_ + 1] = {const_cast<std::uint8_t*>(frame.bytes.get()), frame.size};
-    bytes_ += header + frame.size;
+    iov_[2 * count_ + 1] = {const_cast<std::uint8_t*>(payload.data()), size};
+    bytes_ += header + size;
     ++count_;
     return true;
 }
 
-ws_frame_writer::result ws_frame_writer::send(int fd, bool check_unsent) {
-    int unsent = 0;
-    if (check_unsent && (::ioctl(fd, SIOCOUTQNSD, &unsent) != 0 || unsent != 0))
-        return result::would_block;
+ws_frame_writer::result ws_frame_writer::send(int fd) {
     msghdr msg{};
     msg.msg_iov = iov_.data();
     msg.msg_iovlen = 2 * count_;
@@ -41,9 +42,16 @@ ws_frame_writer::result ws_frame_writer::send(int fd, bool check_unsent) {
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? result::would_block : result::error;
     if (static_cast<std::size_t>(n) == bytes_)
         return result::sent;
-    // Part of the batch went out: keep the rest, byte-exact, for the caller to finish.
+    keep_from(static_cast<std::size_t>(n));  // part of the batch went out: the rest, byte-exact
+    return result::partial;
+}
+
+void ws_frame_writer::keep_all() {
+    keep_from(0);
+}
+
+void ws_frame_writer::keep_from(std::size_t skip) {
     remaining_.clear();
-    std::size_t skip = static_cast<std::size_t>(n);
     for (std::size_t i = 0; i < 2 * count_; ++i) {
         const auto* base = static_cast<const std::uint8_t*>(iov_[i].iov_base);
         const std::size_t len = iov_[i].iov_len;
@@ -54,7 +62,6 @@ ws_frame_writer::result ws_frame_writer::send(int fd, bool check_unsent) {
         remaining_.insert(remaining_.end(), base + skip, base + len);
         skip = 0;
     }
-    return result::partial;
 }
 
 }  // namespace tolk::server

@@ -1,15 +1,14 @@
 #pragma once
-// The fast path of a listener's writer on plain TCP: server-to-client WebSocket frames are
-// unmasked, so a binary message is a 2- or 4-byte header in front of the very bytes the hub
-// shares. Queued audio frames go out in one non-blocking sendmsg (header and payload as iovecs,
-// no copy), skipping Beast's composed write, its completion handler and a coroutine round
-// trip per frame.
+// Server-to-client WebSocket frames written straight to a plain TCP socket. Server frames are
+// unmasked, so a message is a 2- to 10-byte header in front of the very bytes the hub (or the
+// caller) holds: queued frames go out in one non-blocking sendmsg (headers and payloads as
+// iovecs, no copy), skipping Beast's composed write, its completion handler and a coroutine
+// round trip per frame.
 //
-// Safety with Beast, which still owns the connection: a raw send is attempted only when no
-// write of Beast's or ours can be part-way: either the kernel holds no unsent bytes of this
-// socket (SIOCOUTQNSD == 0), or the caller knows so (see ws_session::deliver_audio). What the
-// kernel does not take now (rare: a partial batch) is returned so the caller can finish exactly
-// those bytes before anything else is written. Owned by one ws_session; used on its strand only.
+// Used only by listener_writer, the one writer of a plain-TCP listener's socket, so no other
+// write can be part-way when a batch is sent. What the kernel does not take now is returned
+// (remaining()) so the caller can finish exactly those bytes before anything else is written.
+// Not thread-safe: one per thread, filled and sent without a suspension in between.
 
 #include "server/frame_ref.hpp"
 
@@ -18,6 +17,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string_view>
 #include <vector>
 
 namespace tolk::server {
@@ -27,22 +28,30 @@ public:
     static constexpr std::size_t max_batch = 32;          // frames per sendmsg
     static constexpr std::size_t max_batch_bytes = 16384; // well under one segment on loopback
 
-    // Frames appended to the current batch; false when it is full. The writer points into the
-    // frames' bytes: they must stay alive until send() has returned.
-    bool add(const frame_ref& frame);
+    enum class opcode : std::uint8_t { text = 0x1, binary = 0x2, close = 0x8, ping = 0x9, pong = 0xa };
+
+    // A frame appended to the current batch; false when it is full (a first frame always fits).
+    // The writer points into the payload: it must stay alive until send() has returned.
+    bool add(const frame_ref& frame) { return add(opcode::binary, {frame.bytes.get(), frame.size}); }
+    bool add(opcode op, std::span<const std::uint8_t> payload);
+    bool add(opcode op, std::string_view payload) {
+        return add(op, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
+    }
     std::size_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
     void clear() { count_ = 0; bytes_ = 0; }
 
     enum class result { sent, would_block, partial, error };
     // One attempt on the socket; on `partial`, remaining() holds the bytes still owed.
-    // check_unsent: first make sure the kernel holds no unsent byte of the socket (one ioctl);
-    // the caller may skip it only when it knows no other write can be part-way.
-    result send(int fd, bool check_unsent = true);
+    result send(int fd);
+    // After `would_block`: the whole batch, as bytes owed (copied out of the payloads).
+    void keep_all();
     const std::vector<std::uint8_t>& remaining() const { return remaining_; }
 
 private:
-    std::array<std::array<std::uint8_t, 4>, max_batch> headers_{};
+    void keep_from(std::size_t skip);
+
+    std::array<std::array<std::uint8_t, 10>, max_batch> headers_{};
     std::array<iovec, 2 * max_batch> iov_{};
     std::size_t count_ = 0;
     std::size_t bytes_ = 0;

@@ -67,18 +67,6 @@ void ws_stream::configure(std::size_t read_message_max, std::chrono::seconds han
         ws_);
 }
 
-void ws_stream::on_control_frame(std::function<void(websocket::frame_type)> callback) {
-    std::visit(
-        [&](auto& ws) {
-            if (!callback)
-                ws.control_callback();  // none
-            else
-                ws.control_callback(
-                    [cb = std::move(callback)](websocket::frame_type kind, beast::string_view) { cb(kind); });
-        },
-        ws_);
-}
-
 bool ws_stream::got_text() const {
     return std::visit([](const auto& ws) { return ws.got_text(); }, ws_);
 }

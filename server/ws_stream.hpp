@@ -1,7 +1,7 @@
 #pragma once
 // A server-side WebSocket over plain TCP or TLS, chosen per connection. Wraps the two Beast
 // stream types in a variant so that sessions are written once. Same rules as a Beast
-// websocket::stream: one read and one write (or close) in flight; strand-only.
+// websocket::stream: one read and one write (or close) in flight; on the connection's shard only.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -11,7 +11,6 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include <functional>
 #include <tuple>
 #include <variant>
 
@@ -34,15 +33,11 @@ public:
     bool secure() const { return ws_.index() == 1; }
 
     // idle_timeout 0: no idle timeout and no server-initiated pings, so Beast never writes on
-    // its own except to answer the peer (listeners: their writer may bypass Beast, see
-    // ws_frame_writer; a dead listener is found by the stall watchdog instead).
+    // its own except to answer the peer (listeners: a dead listener is found by its writer's
+    // stall watchdog instead; on plain TCP Beast does not even read, see listener_session).
     void configure(std::size_t read_message_max, std::chrono::seconds handshake_timeout,
                    std::chrono::seconds idle_timeout);
     bool got_text() const;
-    // Called (inside a read) for every ping, pong or close the peer sends, before Beast
-    // answers it on its own. Set before the first read; null removes it (before a close).
-    void on_control_frame(std::function<void(boost::beast::websocket::frame_type)> callback);
-
     boost::asio::awaitable<std::tuple<error_code>> accept(const http_request& request);
     boost::asio::awaitable<std::tuple<error_code, std::size_t>> read(boost::beast::flat_buffer& buffer);
     boost::asio::awaitable<std::tuple<error_code, std::size_t>> write(boost::asio::const_buffer data,

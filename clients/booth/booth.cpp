@@ -12,7 +12,7 @@ namespace {
 
 codec::encoder_options encoder_for(const booth_options& options) {
     codec::encoder_options e;
-    e.bitrate = options.bitrate;
+    e.bitrate = options.bitrate > 0 ? options.bitrate : 32000;  // until the server says
     e.frame_ms = options.frame_ms;
     e.application = codec::opus_application::audio;
     return e;
@@ -40,7 +40,9 @@ booth::booth(boost::asio::io_context& io, const booth_options& options)
 void booth::start(std::function<void()> on_done) {
     on_done_ = std::move(on_done);
     client::component_logger("booth")->info("channel {}: publishing {} at {} bit/s, {} ms frames to {}",
-                                            options_.channel, source_->description(), options_.bitrate,
+                                            options_.channel, source_->description(),
+                                            options_.bitrate > 0 ? std::to_string(options_.bitrate)
+                                                                 : std::string("the event's"),
                                             options_.frame_ms, options_.server.authority());
     connection_->start();
 }
@@ -59,6 +61,11 @@ void booth::on_control(const protocol::control_message& message) {
     if (const auto* w = std::get_if<protocol::welcome>(&message)) {
         client::component_logger("booth")->info("channel {} (number {}): on air, session {}", w->channel,
                                                 w->channel_number, w->session);
+        if (options_.bitrate == 0 && w->bitrate > 0) {  // the event's bitrate, unless told otherwise
+            encoder_.set_bitrate(w->bitrate);
+            client::component_logger("booth")->info("channel {}: {} bit/s, as the event asks", w->channel,
+                                                    w->bitrate);
+        }
         if (!source_started_ && !stopping_) {
             source_started_ = true;
             source_->start([this](client::source_frame frame) { on_frame(std::move(frame)); });

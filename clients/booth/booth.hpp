@@ -24,7 +24,7 @@ struct booth_options {
     std::string channel;
     std::string input;  // see clients/common/audio_source.hpp
     bool loop = false;
-    int bitrate = 32000;
+    int bitrate = 0;  // Opus bit/s; 0: what the server asks for in `welcome` (else 32000)
     int frame_ms = 20;
 };
 

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     app.add_option("--input", options.input, "FILE.wav, tone:HZ, - (s16le 48 kHz mono on stdin) or device:NAME")
         ->required();
     app.add_flag("--loop", options.loop, "start a file over at its end");
-    app.add_option("--bitrate", options.bitrate, "Opus bit/s")->check(CLI::Range(6000, 510000));
+    app.add_option("--bitrate", options.bitrate, "Opus bit/s (default: what the server asks for)")->check(CLI::Range(6000, 510000));
     app.add_option("--frame-ms", options.frame_ms, "frame duration")->check(CLI::IsMember({10, 20, 40}));
     app.add_flag("--quiet,-q", quiet, "warnings and errors only");
     CLI11_PARSE(app, argc, argv);

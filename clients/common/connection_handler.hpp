@@ -3,6 +3,7 @@
 // a time; the handler must outlive the connection's activity (its owner keeps both).
 
 #include "protocol/clock_sync.hpp"
+#include "protocol/close_code.hpp"
 #include "protocol/control_message.hpp"
 
 #include <cstdint>
@@ -20,7 +21,7 @@ struct close_info {
 
 // Close codes that retrying will not fix (see protocol/PROTOCOL.md).
 inline bool is_permanent_refusal(std::uint16_t code) {
-    return code == 4001 /* channel_taken */ || code == 4002 /* unknown_channel */;
+    return code == protocol::close_code::channel_taken || code == protocol::close_code::unknown_channel;
 }
 
 class connection_handler {

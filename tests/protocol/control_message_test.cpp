@@ -18,8 +18,9 @@ T round_trip(const T& message) {
 
 TEST(control_message, round_trips_every_type) {
     EXPECT_EQ(round_trip(hello{"tolk-listen/0.1", 1, "secret"}).token, "secret");
-    auto w = round_trip(welcome{"s1", 1, "booth", "Committee day", 123, "fr", 2});
+    auto w = round_trip(welcome{"s1", 1, "booth", "Committee day", 123, "fr", 2, 48000});
     EXPECT_EQ(w.channel, "fr");
+    EXPECT_EQ(w.bitrate, 48000);
     EXPECT_EQ(w.channel_number, 2);
     EXPECT_EQ(w.server_time_us, 123);
 

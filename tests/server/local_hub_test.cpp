@@ -24,11 +24,10 @@ class counting_listener final : public server::listener_link {
 public:
     counting_listener(server::io_pool& pool, std::size_t shard) : pool_(pool), shard_(shard) {}
     asio::any_io_executor executor() const override { return pool_.context(shard_).get_executor(); }
-    bool deliver(const server::frame_ref&) override {
+    void deliver(const server::frame_ref&) override {
         if (pool_.current() != shard_)
             ++wrong_thread;
         ++frames;
-        return true;
     }
     void notify(std::shared_ptr<const std::string>) override {}
     std::optional<protocol::listener_stats> last_stats() const override { return std::nullopt; }
@@ -100,7 +99,7 @@ TEST_F(local_hub_test, each_subscriber_gets_each_frame_once_on_its_own_shard) {
     EXPECT_EQ(c->frames.load(), 2);
     EXPECT_EQ(other->frames.load(), 0) << "a frame reached a listener of another channel";
     EXPECT_EQ(a->wrong_thread.load() + b->wrong_thread.load() + c->wrong_thread.load(), 0);
-    EXPECT_EQ(counters_.frames_out.load(), 6u);
+    EXPECT_EQ(counters_.frames_out.load(), 0u) << "the hub counts nothing: the listener's writer does";
 }
 
 TEST_F(local_hub_test, unsubscribed_and_vanished_listeners_hear_nothing_more) {

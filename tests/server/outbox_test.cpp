@@ -14,8 +14,8 @@ frame_ref frame(std::uint16_t channel, std::uint32_t tag, std::uint32_t samples 
 std::vector<std::uint32_t> audio_tags(const std::vector<outbox::entry>& batch, std::uint16_t channel) {
     std::vector<std::uint32_t> tags;
     for (const auto& e : batch)
-        if (e.what == outbox::entry::kind::audio && e.frame.channel == channel)
-            tags.push_back(e.frame.bytes[0]);
+        if (const auto* a = std::get_if<outbox::audio>(&e); a && a->frame.channel == channel)
+            tags.push_back(a->frame.bytes[0]);
     return tags;
 }
 
@@ -28,7 +28,7 @@ TEST(outbox, keeps_order_and_asks_for_a_wake_only_when_the_writer_is_idle) {
     EXPECT_FALSE(box.push_audio(frame(0, 2)).wake);
     ASSERT_TRUE(box.take(batch));
     ASSERT_EQ(batch.size(), 3u);
-    EXPECT_EQ(batch[1].what, outbox::entry::kind::text);
+    EXPECT_TRUE(std::holds_alternative<outbox::text>(batch[1]));
     EXPECT_EQ(audio_tags(batch, 0), (std::vector<std::uint32_t>{1, 2}));
 }
 
@@ -48,9 +48,9 @@ TEST(outbox, audio_is_bounded_by_duration_and_jumps_to_the_live_edge) {
     EXPECT_EQ(audio_tags(batch, 1), std::vector<std::uint32_t>{100});
     // The control message is kept, and a resync marker precedes the live frame.
     ASSERT_EQ(batch.size(), 4u);
-    EXPECT_EQ(batch[0].what, outbox::entry::kind::text);
-    EXPECT_EQ(batch[2].what, outbox::entry::kind::resync);
-    EXPECT_EQ(batch[2].dropped, 10u);
+    EXPECT_TRUE(std::holds_alternative<outbox::text>(batch[0]));
+    ASSERT_TRUE(std::holds_alternative<outbox::resync>(batch[2]));
+    EXPECT_EQ(std::get<outbox::resync>(batch[2]).dropped, 10u);
     EXPECT_EQ(box.dropped_total(), 10u);
 }
 
@@ -63,9 +63,9 @@ TEST(outbox, repeated_overflows_fold_into_one_resync_marker) {
     std::size_t markers = 0;
     std::uint32_t dropped = 0;
     for (const auto& e : batch)
-        if (e.what == outbox::entry::kind::resync) {
+        if (const auto* m = std::get_if<outbox::resync>(&e)) {
             ++markers;
-            dropped = e.dropped;
+            dropped = m->dropped;
         }
     EXPECT_EQ(markers, 1u);
     EXPECT_EQ(dropped + audio_tags(batch, 0).size(), 9u);
@@ -77,11 +77,12 @@ TEST(outbox, a_control_backlog_means_the_listener_is_not_reading) {
     for (int i = 0; i < 3; ++i)
         EXPECT_FALSE(box.push_text(std::make_shared<const std::string>("x")).overflow);
     EXPECT_TRUE(box.push_text(std::make_shared<const std::string>("x")).overflow);
+    EXPECT_TRUE(box.push_pong("pongs count too").overflow);
     // A close is never refused.
     box.push_close(1001, "bye");
     std::vector<outbox::entry> batch;
     ASSERT_TRUE(box.take(batch));
-    EXPECT_EQ(batch.back().what, outbox::entry::kind::close);
+    EXPECT_TRUE(std::holds_alternative<outbox::close>(batch.back()));
 }
 
 TEST(outbox, frames_of_unknown_channels_are_ignored) {

@@ -23,6 +23,14 @@ std::int64_t percentile(std::vector<std::int64_t> v, double p) {
     return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
+// The value of one sample in a Prometheus text exposition; -1 when the metric is missing.
+double metric_value(const std::string& metrics, const std::string& name) {
+    const auto at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos)
+        return -1;
+    return std::stod(metrics.substr(at + name.size() + 2));
+}
+
 class robustness : public server_fixture {};
 
 TEST_F(robustness, a_stalled_listener_is_bounded_and_does_not_delay_the_others) {
@@ -41,14 +49,15 @@ TEST_F(robustness, a_stalled_listener_is_bounded_and_does_not_delay_the_others) 
     auto heard = decode_heard(healthy->messages(), 1);
     EXPECT_EQ(heard.missing, 0u);
     const auto p99 = percentile(heard.delivery_us, 0.99);
-    EXPECT_LT(p99, 20'000) << "delivery p99 of the healthy listener, µs";
+    // A sanity bound (what a user would notice), not a performance figure: see tests/bench.
+    EXPECT_LT(p99, 200'000) << "delivery p99 of the healthy listener, µs";
 
     // The stalled one was resynchronised (frames dropped, not queued without bound) and,
     // after the stall timeout, closed.
     auto metrics = http_get("/metrics").second;
-    EXPECT_EQ(metrics.find("tolk_frames_dropped_total 0\n"), std::string::npos) << metrics;
-    EXPECT_EQ(metrics.find("tolk_listeners_stalled_total 0\n"), std::string::npos)
-        << "3 s of audio with a 1 s stall timeout: the stalled listener is closed";
+    EXPECT_GT(metric_value(metrics, "tolk_frames_dropped_total"), 0) << metrics;
+    EXPECT_EQ(metric_value(metrics, "tolk_listeners_stalled_total"), 1)
+        << "3 s of audio with a 1 s stall timeout: the stalled listener is closed\n" << metrics;
     EXPECT_EQ(server_->counters().listeners_stalled.load(), 1u);
     stalled->close();
 }

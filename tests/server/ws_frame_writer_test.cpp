@@ -14,7 +14,7 @@
 namespace tolk::server {
 namespace {
 
-// A connected TCP pair over loopback (SIOCOUTQNSD is a TCP ioctl).
+// A connected TCP pair over loopback.
 struct tcp_pair {
     int sender = -1, receiver = -1;
     tcp_pair() {
@@ -69,6 +69,11 @@ std::vector<std::pair<int, std::vector<std::uint8_t>>> parse(const std::vector<s
         if (len == 126) {
             len = (std::size_t{s[at + 2]} << 8) | s[at + 3];
             header = 4;
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; ++i)
+                len = len << 8 | s[at + 2 + i];
+            header = 10;
         }
         out.emplace_back(opcode, std::vector<std::uint8_t>(s.begin() + static_cast<long>(at + header),
                                                            s.begin() + static_cast<long>(at + header + len)));
@@ -93,6 +98,31 @@ TEST(ws_frame_writer, sends_a_batch_as_binary_websocket_messages_in_one_call) {
     EXPECT_EQ(messages[2].second, std::vector<std::uint8_t>(125, 3));
 }
 
+TEST(ws_frame_writer, writes_text_pong_and_close_frames_in_order_with_the_audio) {
+    tcp_pair p;
+    ws_frame_writer w;
+    const auto a = frame(10, 7);
+    const std::string text = R"({"type":"resync"})", big(70'000, 't');
+    const std::uint8_t close[] = {0x03, 0xe9, 'b', 'y', 'e'};
+    ASSERT_TRUE(w.add(ws_frame_writer::opcode::text, big));  // alone: over the batch size
+    ASSERT_FALSE(w.add(a)) << "a batch stays under max_batch_bytes";
+    ASSERT_EQ(w.send(p.sender), ws_frame_writer::result::sent);
+    w.clear();
+    ASSERT_TRUE(w.add(a));
+    ASSERT_TRUE(w.add(ws_frame_writer::opcode::pong, std::string_view("p1")));
+    ASSERT_TRUE(w.add(ws_frame_writer::opcode::text, text));
+    ASSERT_TRUE(w.add(ws_frame_writer::opcode::close, std::span<const std::uint8_t>(close)));
+    ASSERT_EQ(w.send(p.sender), ws_frame_writer::result::sent);
+    const auto messages = parse(p.read_exactly(10 + 70'000 + 2 + 10 + 2 + 2 + 2 + text.size() + 2 + 5));
+    ASSERT_EQ(messages.size(), 5u);
+    EXPECT_EQ(messages[0].first, 1);
+    EXPECT_EQ(messages[0].second.size(), 70'000u);
+    EXPECT_EQ(messages[1].first, 2);
+    EXPECT_EQ(messages[2], (std::pair<int, std::vector<std::uint8_t>>{0xa, {'p', '1'}}));
+    EXPECT_EQ(std::string(messages[3].second.begin(), messages[3].second.end()), text);
+    EXPECT_EQ(messages[4], (std::pair<int, std::vector<std::uint8_t>>{8, {0x03, 0xe9, 'b', 'y', 'e'}}));
+}
+
 TEST(ws_frame_writer, a_full_socket_never_gets_half_a_message_unaccounted_for) {
     tcp_pair p;
     int small = 4096;
@@ -110,8 +140,11 @@ TEST(ws_frame_writer, a_full_socket_never_gets_half_a_message_unaccounted_for) {
         for (const auto& f : frames)
             ASSERT_TRUE(w.add(f));
         const auto r = w.send(p.sender);
-        if (r == ws_frame_writer::result::would_block)
-            break;  // the kernel is full and nothing of this batch went out
+        if (r == ws_frame_writer::result::would_block) {
+            w.keep_all();  // the kernel is full and nothing of this batch went out: all owed
+            EXPECT_EQ(w.remaining().size(), 8u * (4 + 300));
+            break;
+        }
         ASSERT_NE(r, ws_frame_writer::result::error);
         const std::size_t batch = 8 * (4 + 300);
         if (r == ws_frame_writer::result::partial) {

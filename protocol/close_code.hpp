@@ -1,0 +1,20 @@
+#pragma once
+// WebSocket close codes of the tolk protocol (see protocol/PROTOCOL.md, "Close codes"): the
+// server closes with these, clients show or act on them. One list for both sides.
+
+#include <cstdint>
+
+namespace tolk::protocol::close_code {
+
+inline constexpr std::uint16_t normal = 1000;
+inline constexpr std::uint16_t going_away = 1001;
+inline constexpr std::uint16_t policy = 1008;
+inline constexpr std::uint16_t too_big = 1009;
+inline constexpr std::uint16_t protocol_error = 4000;
+inline constexpr std::uint16_t channel_taken = 4001;
+inline constexpr std::uint16_t unknown_channel = 4002;
+inline constexpr std::uint16_t bad_frame = 4003;
+inline constexpr std::uint16_t rate_limited = 4004;
+inline constexpr std::uint16_t stalled = 4005;
+
+}  // namespace tolk::protocol::close_code

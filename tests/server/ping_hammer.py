@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The ping hammer: a third-party WebSocket client (Python's `websockets`, which validates the
+framing of everything it reads) pings a listener's connection as fast as it can while a booth
+pours thousands of audio frames into a small receive window. Every frame must arrive intact
+and in order, and every ping must be answered once, in order: the server's one writer
+interleaves pongs with the audio without ever splitting a frame.
+
+Usage: ping_hammer.py PATH/TO/tolk-server
+"""
+import asyncio
+import json
+import os
+import socket
+import struct
+import sys
+import tempfile
+
+import websockets
+from websockets.frames import Opcode
+from websockets.legacy.client import WebSocketClientProtocol
+
+FRAMES = 3000         # 2.5 ms frames: 7.5 s of audio, under the 10 s listener queue (no drops)
+IN_FLIGHT = 32        # pings not yet answered, at most (the server counts pongs as control
+                      # messages: a peer that pings without ever reading is closed as stalled)
+DEADLINE = 120        # seconds for the whole test
+
+EVENT = """
+[event]
+name = "ping hammer"
+[audio]
+listener_queue_ms = 10000
+[limits]
+max_frames_per_second = 1000000.0
+listener_send_buffer = 4096
+[[channels]]
+id = "en"
+language = "en"
+label = "English"
+"""
+
+
+def opus_packet(seq):
+    # TOC 0xE0: CELT fullband, 2.5 ms, one frame; the rest is data the server does not decode.
+    return bytes([0xE0]) + struct.pack(">I", seq) * 8
+
+
+def audio_frame(seq):
+    opus = opus_packet(seq)
+    return struct.pack(">BBHIqqHBB", 1, 0, 0, seq, 0, 0, len(opus), 0, 0) + opus
+
+
+class Recording(WebSocketClientProtocol):
+    """Notes every pong frame as it is read, before the library matches it to a ping."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pongs = []
+
+    async def read_frame(self, max_size):
+        frame = await super().read_frame(max_size)
+        if frame.opcode == Opcode.PONG:
+            self.pongs.append(bytes(frame.data))
+        return frame
+
+
+async def start_server(binary, config):
+    proc = await asyncio.create_subprocess_exec(
+        binary, "--config", config, "--listen", "127.0.0.1:0", "--io-threads", "2",
+        "--log-level", "warn", stdout=asyncio.subprocess.PIPE)
+    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+    if not line.startswith("listening on "):
+        raise SystemExit("tolk-server did not start: " + line)
+    return proc, line.split()[-1]
+
+
+def small_window_socket(address):
+    host, port = address.rsplit(":", 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
+    s.connect((host, int(port)))
+    s.setblocking(False)
+    return s
+
+
+async def hammer(ws, stop):
+    """Pings until stopped, at most IN_FLIGHT unanswered; returns the payloads sent."""
+    sent, waiting = [], []
+    while not stop.is_set():
+        payload = struct.pack(">I", len(sent))
+        waiting.append(await ws.ping(payload))
+        sent.append(payload)
+        if len(waiting) >= IN_FLIGHT:
+            await waiting.pop(0)
+    for w in waiting:
+        await w
+    return sent
+
+
+async def listen(ws, on_air):
+    """Reads until FRAMES audio frames came; checks each one. Returns how many texts came."""
+    expected, texts = 0, 0
+    while expected < FRAMES:
+        message = await ws.recv()
+        if isinstance(message, str):
+            texts += 1
+            parsed = json.loads(message)  # every text message is whole JSON
+            if parsed.get("type") == "subscribed":
+                on_air.set()
+            continue
+        seq = struct.unpack(">I", message[4:8])[0]
+        if seq != expected:
+            raise AssertionError(f"frame {seq} arrived where {expected} was due")
+        if message[28:] != opus_packet(seq):
+            raise AssertionError(f"frame {seq} arrived damaged")
+        expected += 1
+        if expected % 300 == 0:
+            await asyncio.sleep(0.05)  # let the window fill up now and then
+    return texts
+
+
+async def booth(address, on_air):
+    await on_air.wait()
+    async with websockets.connect(f"ws://{address}/ws/booth?channel=en") as ws:
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome", welcome
+        for seq in range(FRAMES):
+            await ws.send(audio_frame(seq))
+        await ws.ping()  # everything sent has been read by the server
+        await asyncio.sleep(0)
+
+
+async def run(binary):
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+        f.write(EVENT)
+    proc, address = await start_server(binary, f.name)
+    try:
+        sock = small_window_socket(address)
+        async with websockets.connect(f"ws://{address}/ws/listen?channels=en", sock=sock,
+                                      create_protocol=Recording, max_queue=4,
+                                      ping_interval=None) as ws:
+            on_air, stop = asyncio.Event(), asyncio.Event()
+            pinging = asyncio.create_task(hammer(ws, stop))
+            publishing = asyncio.create_task(booth(address, on_air))
+            texts = await listen(ws, on_air)
+            stop.set()
+            sent = await pinging
+            await publishing
+            assert ws.pongs == sent, (
+                f"{len(sent)} pings, {len(ws.pongs)} pongs; first difference at "
+                f"{next(i for i, (a, b) in enumerate(zip(ws.pongs + [None], sent)) if a != b)}")
+            print(f"ping hammer: {FRAMES} frames intact and in order, {len(sent)} pings answered "
+                  f"in order, {texts} text messages")
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 10)
+        os.unlink(f.name)
+    if proc.returncode not in (0, -15):
+        raise SystemExit(f"tolk-server exited with {proc.returncode}")
+
+
+if __name__ == "__main__":
+    asyncio.run(asyncio.wait_for(run(sys.argv[1]), DEADLINE))
