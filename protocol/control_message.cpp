@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdio>
+
 namespace tolk::protocol {
 namespace {
 
@@ -57,6 +60,97 @@ V get_or(const json& j, const char* key, V fallback) {
     return j.contains(key) ? get<V>(j, key) : fallback;
 }
 
+// Numbers from the wire are range-checked before they are converted (PROTOCOL.md, "Numbers"):
+// a double cast to an integer out of its range is undefined behaviour, and nlohmann's get<int>
+// silently wraps 4294967297 to 1.
+inline constexpr std::int64_t max_exact = std::int64_t{1} << 53;  // what a JavaScript number holds exactly
+inline constexpr std::int64_t max_counter = 0xffff'ffff;            // per-listener counters (stats)
+inline constexpr double max_stats_delay_ms = 600'000;               // 10 minutes: any real buffer or latency
+inline constexpr int max_control_depth = 16;                        // tolk's messages nest 3 deep
+
+[[noreturn]] void out_of_range(const char* key, double lo, double hi) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%.17g..%.17g", lo, hi);
+    throw field_error{std::string("field \"") + key + "\" is out of range (" + range + ")"};
+}
+
+// An integer field: a JSON integer, or an integral number within ±2^53, inside [lo, hi].
+template <class V>
+V get_int(const json& j, const char* key, std::int64_t lo, std::int64_t hi) {
+    auto it = j.find(key);
+    if (it == j.end())
+        throw field_error{std::string("missing field \"") + key + "\"", parse_errc::malformed};
+    std::int64_t x = 0;
+    if (it->is_number_unsigned()) {
+        const auto u = it->get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(hi))
+            out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
+        x = static_cast<std::int64_t>(u);
+    } else if (it->is_number_integer()) {
+        x = it->get<std::int64_t>();
+    } else if (it->is_number_float()) {
+        const double d = it->get<double>();
+        if (!(d >= -static_cast<double>(max_exact) && d <= static_cast<double>(max_exact)))
+            out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
+        if (d != std::trunc(d))
+            throw field_error{std::string("field \"") + key + "\" must be a whole number"};
+        x = static_cast<std::int64_t>(d);
+    } else {
+        throw field_error{std::string("field \"") + key + "\" has the wrong type", parse_errc::malformed};
+    }
+    if (x < lo || x > hi)
+        out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
+    return static_cast<V>(x);
+}
+
+template <class V>
+V get_int_or(const json& j, const char* key, V fallback, std::int64_t lo, std::int64_t hi) {
+    return j.contains(key) ? get_int<V>(j, key, lo, hi) : fallback;
+}
+
+// A time or clock offset in µs: any whole number within ±2^53 (285 years).
+std::int64_t get_us(const json& j, const char* key) {
+    return get_int<std::int64_t>(j, key, -max_exact, max_exact);
+}
+std::int64_t get_us_or(const json& j, const char* key, std::int64_t fallback) {
+    return j.contains(key) ? get_us(j, key) : fallback;
+}
+
+// A real-valued field within [lo, hi] (no JSON number is NaN; 1e400 reads as infinity).
+double get_real_or(const json& j, const char* key, double fallback, double lo, double hi) {
+    if (!j.contains(key))
+        return fallback;
+    const double d = get<double>(j, key);
+    if (!(d >= lo && d <= hi))
+        out_of_range(key, lo, hi);
+    return d;
+}
+
+// The deepest nesting of arrays and objects in `text` (outside strings) exceeds `limit`.
+// Checked before parsing: no tolk message nests deeper than 3, and 10,000 nested arrays
+// would otherwise each become a json value.
+bool nests_deeper_than(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> get_channels(const json& j) {
     auto ids = get<std::vector<std::string>>(j, "channels");
     if (ids.empty())
@@ -68,20 +162,24 @@ std::vector<std::string> get_channels(const json& j) {
 }
 
 json channel_to_json(const channel_info& c) {
-    return json{{"id", c.id},       {"number", c.number},         {"language", c.language},
-                {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
-                {"clock_offset_us", c.clock_offset_us}};
+    json j{{"id", c.id},       {"number", c.number},         {"language", c.language},
+           {"label", c.label}, {"on_air", c.on_air},         {"listeners", c.listeners},
+           {"clock_offset_us", c.clock_offset_us}};
+    if (!c.labels.empty())
+        j["labels"] = c.labels;
+    return j;
 }
 
 channel_info channel_from_json(const json& j) {
     channel_info c;
     c.id = get<std::string>(j, "id");
-    c.number = get<std::uint16_t>(j, "number");
+    c.number = get_int<std::uint16_t>(j, "number", 0, 0xffff);
     c.language = get_or<std::string>(j, "language", "");
     c.label = get_or<std::string>(j, "label", c.id);
+    c.labels = get_or<std::map<std::string, std::string>>(j, "labels", {});
     c.on_air = get_or<bool>(j, "on_air", false);
-    c.listeners = get_or<std::uint32_t>(j, "listeners", 0);
-    c.clock_offset_us = get_or<std::int64_t>(j, "clock_offset_us", 0);
+    c.listeners = get_int_or<std::uint32_t>(j, "listeners", 0, 0, 0xffff'ffff);
+    c.clock_offset_us = get_us_or(j, "clock_offset_us", 0);
     return c;
 }
 
@@ -109,7 +207,7 @@ void codec<hello>::to(json& j, const hello& m) {
         j["token"] = m.token;
 }
 hello codec<hello>::from(const json& j) {
-    return {get_or<std::string>(j, "client", ""), get_or<int>(j, "protocol", 1),
+    return {get_or<std::string>(j, "client", ""), get_int_or<int>(j, "protocol", 1, 1, 0xffff),
             get_or<std::string>(j, "token", "")};
 }
 
@@ -127,10 +225,11 @@ void codec<welcome>::to(json& j, const welcome& m) {
         j["bitrate"] = m.bitrate;
 }
 welcome codec<welcome>::from(const json& j) {
-    return {get<std::string>(j, "session"),          get_or<int>(j, "protocol", 1),
-            get<std::string>(j, "role"),             get_or<std::string>(j, "event", ""),
-            get<std::int64_t>(j, "server_time_us"), get_or<std::string>(j, "channel", ""),
-            get_or<std::uint16_t>(j, "channel_number", 0), get_or<int>(j, "bitrate", 0)};
+    return {get<std::string>(j, "session"), get_int_or<int>(j, "protocol", 1, 1, 0xffff),
+            get<std::string>(j, "role"),    get_or<std::string>(j, "event", ""),
+            get_us(j, "server_time_us"),    get_or<std::string>(j, "channel", ""),
+            get_int_or<std::uint16_t>(j, "channel_number", 0, 0, 0xffff),
+            get_int_or<int>(j, "bitrate", 0, 0, 1000000)};
 }
 
 void codec<channel_list>::to(json& j, const channel_list& m) {
@@ -158,7 +257,7 @@ void codec<on_air_change>::to(json& j, const on_air_change& m) {
 }
 on_air_change codec<on_air_change>::from(const json& j) {
     return {get<std::string>(j, "channel"), get<bool>(j, "on_air"),
-            get_or<std::int64_t>(j, "clock_offset_us", 0)};
+            get_us_or(j, "clock_offset_us", 0)};
 }
 
 void codec<resync>::to(json& j, const resync& m) {
@@ -166,11 +265,11 @@ void codec<resync>::to(json& j, const resync& m) {
     j["dropped_frames"] = m.dropped_frames;
 }
 resync codec<resync>::from(const json& j) {
-    return {get<std::string>(j, "channel"), get<std::uint32_t>(j, "dropped_frames")};
+    return {get<std::string>(j, "channel"), get_int<std::uint32_t>(j, "dropped_frames", 0, 0xffff'ffff)};
 }
 
 void codec<ping>::to(json& j, const ping& m) { j["t0"] = m.t0; }
-ping codec<ping>::from(const json& j) { return {get<std::int64_t>(j, "t0")}; }
+ping codec<ping>::from(const json& j) { return {get_us(j, "t0")}; }
 
 void codec<pong>::to(json& j, const pong& m) {
     j["t0"] = m.t0;
@@ -178,7 +277,7 @@ void codec<pong>::to(json& j, const pong& m) {
     j["t2"] = m.t2;
 }
 pong codec<pong>::from(const json& j) {
-    return {get<std::int64_t>(j, "t0"), get<std::int64_t>(j, "t1"), get<std::int64_t>(j, "t2")};
+    return {get_us(j, "t0"), get_us(j, "t1"), get_us(j, "t2")};
 }
 
 void codec<clock_report>::to(json& j, const clock_report& m) {
@@ -186,10 +285,7 @@ void codec<clock_report>::to(json& j, const clock_report& m) {
     j["rtt_us"] = m.rtt_us;
 }
 clock_report codec<clock_report>::from(const json& j) {
-    clock_report m{get<std::int64_t>(j, "offset_us"), get<std::int64_t>(j, "rtt_us")};
-    if (m.rtt_us < 0)
-        throw field_error{"\"rtt_us\" is negative"};
-    return m;
+    return {get_us(j, "offset_us"), get_int<std::int64_t>(j, "rtt_us", 0, max_exact)};
 }
 
 void codec<listener_stats>::to(json& j, const listener_stats& m) {
@@ -201,19 +297,34 @@ void codec<listener_stats>::to(json& j, const listener_stats& m) {
     j["frames_received"] = m.frames_received;
     j["frames_missing"] = m.frames_missing;
     j["interruptions"] = m.interruptions;
+    j["time_scale_operations"] = m.time_scale_operations;
+    j["concealments_under_40ms"] = m.concealments_under_40ms;
+    j["concealments_40_to_150ms"] = m.concealments_40_to_150ms;
+    j["concealments_over_150ms"] = m.concealments_over_150ms;
+    if (!m.profile.empty())
+        j["profile"] = m.profile;
+    j["clock_offset_us"] = m.clock_offset_us;
+    j["rtt_us"] = m.rtt_us;
 }
 listener_stats codec<listener_stats>::from(const json& j) {
     listener_stats m;
     m.channel = get<std::string>(j, "channel");
-    m.delay_ms = get_or<double>(j, "delay_ms", 0);
-    m.target_delay_ms = get_or<double>(j, "target_delay_ms", 0);
-    m.latency_ms = get_or<double>(j, "latency_ms", -1);
-    m.concealed_ratio = get_or<double>(j, "concealed_ratio", 0);
-    m.frames_received = get_or<std::uint64_t>(j, "frames_received", 0);
-    m.frames_missing = get_or<std::uint64_t>(j, "frames_missing", 0);
-    m.interruptions = get_or<std::uint64_t>(j, "interruptions", 0);
-    if (m.concealed_ratio < 0 || m.concealed_ratio > 1)
-        throw field_error{"\"concealed_ratio\" must be within 0..1"};
+    m.delay_ms = get_real_or(j, "delay_ms", 0, 0, max_stats_delay_ms);
+    m.target_delay_ms = get_real_or(j, "target_delay_ms", 0, 0, max_stats_delay_ms);
+    m.latency_ms = get_real_or(j, "latency_ms", -1, -max_stats_delay_ms, max_stats_delay_ms);  // < 0: unknown
+    m.concealed_ratio = get_real_or(j, "concealed_ratio", 0, 0, 1);
+    m.frames_received = get_int_or<std::uint64_t>(j, "frames_received", 0, 0, max_counter);
+    m.frames_missing = get_int_or<std::uint64_t>(j, "frames_missing", 0, 0, max_counter);
+    m.interruptions = get_int_or<std::uint64_t>(j, "interruptions", 0, 0, max_counter);
+    m.time_scale_operations = get_int_or<std::uint64_t>(j, "time_scale_operations", 0, 0, max_counter);
+    m.concealments_under_40ms = get_int_or<std::uint64_t>(j, "concealments_under_40ms", 0, 0, max_counter);
+    m.concealments_40_to_150ms = get_int_or<std::uint64_t>(j, "concealments_40_to_150ms", 0, 0, max_counter);
+    m.concealments_over_150ms = get_int_or<std::uint64_t>(j, "concealments_over_150ms", 0, 0, max_counter);
+    m.profile = get_or<std::string>(j, "profile", "");
+    m.clock_offset_us = get_us_or(j, "clock_offset_us", 0);
+    m.rtt_us = get_us_or(j, "rtt_us", -1);
+    if (m.profile.size() > 32)
+        throw field_error{"\"profile\" is longer than 32 characters"};
     return m;
 }
 
@@ -247,6 +358,9 @@ parse_result<control_message> parse_control(std::string_view text) {
                                                      std::to_string(text.size()) +
                                                      " bytes exceeds " +
                                                      std::to_string(max_control_size));
+    if (nests_deeper_than(text, max_control_depth))
+        return make_error(parse_errc::malformed, "control message nests deeper than " +
+                                                     std::to_string(max_control_depth) + " levels");
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded())
         return make_error(parse_errc::malformed, "control message is not valid JSON");

@@ -6,6 +6,7 @@
 #include "protocol/version.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,9 @@ struct channel_info {
     bool on_air = false;
     std::uint32_t listeners = 0;
     std::int64_t clock_offset_us = 0;  // server clock minus the booth's clock (when on air)
+    // The label by the page's UI language ("fr" -> "Salle / original"), where the event gives
+    // one; `label` otherwise.  Optional on the wire: sent only when not empty.
+    std::map<std::string, std::string> labels;
     friend bool operator==(const channel_info&, const channel_info&) = default;
 };
 
@@ -102,6 +106,15 @@ struct listener_stats {
     std::uint64_t frames_received = 0;
     std::uint64_t frames_missing = 0;
     std::uint64_t interruptions = 0;
+    // Optional (older clients omit them; 0 / empty then): how often playout was time-scaled,
+    // concealment runs by length, the playout profile, the client's raw clock figures.
+    std::uint64_t time_scale_operations = 0;
+    std::uint64_t concealments_under_40ms = 0;
+    std::uint64_t concealments_40_to_150ms = 0;
+    std::uint64_t concealments_over_150ms = 0;
+    std::string profile;
+    std::int64_t clock_offset_us = 0;  // server clock minus the client's
+    std::int64_t rtt_us = -1;          // -1 when unknown
 };
 
 // server -> client: something was refused; `code` is machine-readable, `reason` for people.

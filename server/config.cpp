@@ -1,4 +1,5 @@
 #include "server/config.hpp"
+#include "server/config_monitor.hpp"
 
 #include <toml.hpp>
 
@@ -31,16 +32,54 @@ void check_known_keys(const toml::value& table, std::initializer_list<const char
     }
 }
 
+// The floor's name in the page's UI languages, unless the event names it.
+constexpr const char* floor_label = "Floor / original";
+std::map<std::string, std::string> floor_labels() {
+    return {{"en", floor_label}, {"es", "Sala / original"}, {"fr", "Salle / original"}};
+}
+
+bool valid_ui_language(const std::string& code) {  // BCP 47-ish: "fr", "pt-br"
+    if (code.empty() || code.size() > 16)
+        return false;
+    for (char ch : code)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-'))
+            return false;
+    return true;
+}
+
+// `labels = { fr = "Salle / original", es = "Sala / original" }`: the label by UI language.
+// The floor (language "mul", or id "floor") with neither label nor labels gets the built-in names.
+void read_labels(const toml::value& v, channel_config& c) {
+    if (!v.contains("labels")) {
+        if ((c.language == "mul" || c.id == "floor") && !v.contains("label")) {
+            c.label = floor_label;
+            c.labels = floor_labels();
+        }
+        return;
+    }
+    const auto& labels = v.at("labels");
+    if (!labels.is_table())
+        fail_at(labels, "\"labels\" must be a table", R"(write labels = { fr = "...", es = "..." })");
+    for (const auto& [lang, text] : labels.as_table()) {
+        if (!valid_ui_language(lang))
+            fail_at(text, "\"" + lang + "\" is not a language code", R"(use codes such as "fr" or "pt-br")");
+        if (!text.is_string() || text.as_string().str.empty())
+            fail_at(text, "the label for \"" + lang + "\" must be a non-empty string", "");
+        c.labels[lang] = text.as_string().str;
+    }
+}
+
 channel_config read_channel(const toml::value& v) {
     if (!v.is_table())
         fail_at(v, "a channel must be a table", "write [[channels]] with id, language, label");
-    check_known_keys(v, {"id", "language", "label"});
+    check_known_keys(v, {"id", "language", "label", "labels"});
     if (!v.contains("id"))
         fail_at(v, "channel without an id", "every [[channels]] needs id = \"...\"");
     channel_config c;
     c.id = toml::get<std::string>(v.at("id"));
     c.language = get_or<std::string>(v, "language", c.id);
     c.label = get_or<std::string>(v, "label", c.id);
+    read_labels(v, c);
     return c;
 }
 
@@ -61,7 +100,7 @@ server_config demo_config() {
     c.event_name = "tolk demo: committee day";
     c.demo = true;
     c.channels = {
-        {"floor", "mul", "Floor / Original"},
+        {"floor", "mul", floor_label, floor_labels()},
         {"en", "en", "English"},
         {"fr", "fr", "Français"},
         {"es", "es", "Español"},
@@ -104,7 +143,7 @@ server_config load_config(const std::filesystem::path& file) {
     c.channels.clear();
     c.event_file = file;
     try {
-        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth"});
+        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording"});  // [auth]: server/auth/settings.hpp
         if (root.contains("event")) {
             const auto& event = root.at("event");
             check_known_keys(event, {"name"});
@@ -143,6 +182,7 @@ server_config load_config(const std::filesystem::path& file) {
             c.limits.max_protocol_errors = get_or<int>(l, "max_protocol_errors", c.limits.max_protocol_errors);
             c.limits.listener_send_buffer = get_or<int>(l, "listener_send_buffer", c.limits.listener_send_buffer);
         }
+        read_monitor_config(root, c);
         if (!root.contains("channels"))
             throw config_error(file.string() + ": no [[channels]]: an event needs at least one channel");
         const auto& channels = root.at("channels");

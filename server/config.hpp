@@ -2,8 +2,11 @@
 // The server's whole configuration: one struct with defaults, loaded from TOML or built in.
 // Built once at start-up and passed down by const&; nobody mutates it afterwards.
 
+#include "server/monitor/alarm_thresholds.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +17,9 @@ struct channel_config {
     std::string id;        // "fr": what clients subscribe to (1-64 chars: a-z 0-9 - _)
     std::string language;  // BCP 47 code: "fr"
     std::string label;     // in its own language: "Français"
+    // The label by UI language where it should differ from `label` ("fr" -> "Salle / original");
+    // the phone app shows labels[its language], else `label`.
+    std::map<std::string, std::string> labels;
 };
 
 struct limits_config {
@@ -26,6 +32,12 @@ struct limits_config {
     // Kernel send buffer per listener socket: small, so that a listener who falls behind is
     // resynchronised from our queue instead of hearing stale audio from the kernel's. 0: OS default.
     int listener_send_buffer = 32 * 1024;
+};
+
+// [recording]: each listed channel's on-air segments written as Ogg Opus files to `folder`.
+struct recording_config {
+    std::string folder;                 // empty: no recording
+    std::vector<std::string> channels;  // empty: every channel
 };
 
 struct server_config {
@@ -44,6 +56,8 @@ struct server_config {
     bool demo = false;
     std::filesystem::path event_file;  // empty: no [auth] table (defaults)
     limits_config limits;
+    monitor::alarm_thresholds alarms;  // [alarms]
+    recording_config recording;        // [recording]
 };
 
 // The built-in demo event: floor, English, French, Spanish.

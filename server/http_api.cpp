@@ -2,7 +2,9 @@
 
 #include "server/access_control.hpp"
 
+#include "server/channel_watch.hpp"
 #include "server/html.hpp"
+#include "server/tech_api.hpp"
 #include "server/join_sheet.hpp"
 #include "server/query.hpp"
 #include "server/web_assets.hpp"
@@ -133,7 +135,10 @@ http_response handle_http(const http_request& req, server_context& ctx, bool sec
     if (path == "/metrics")
         return make(req, http::status::ok, "text/plain; version=0.0.4",
                     ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx) +
-                        (ctx.access ? ctx.access->prometheus() : std::string()));
+                        (ctx.access ? ctx.access->prometheus() : std::string()) +
+                        (ctx.watch ? channel_metrics(*ctx.watch->state()) : std::string()));
+    if (path == "/api/tech" && ctx.watch)
+        return make(req, http::status::ok, "application/json", *ctx.watch->state_json());
     if (ctx.web) {
         if (const web_asset* asset = ctx.web->find(path))
             return static_file(req, *asset);

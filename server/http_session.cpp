@@ -5,6 +5,7 @@
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
 #include "server/query.hpp"
+#include "server/tech_api.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -69,6 +70,12 @@ asio::awaitable<void> http_session::refuse_websocket(const http_request& req) {
                                                   "server is full: too many connections"));
 }
 
+asio::ip::address http_session::peer_address() {
+    boost::system::error_code ec;
+    const auto peer = tcp().socket().remote_endpoint(ec);
+    return ec ? asio::ip::address{} : peer.address();
+}
+
 asio::awaitable<void> http_session::run() {
     if (over_limit_)
         ++ctx_.counters.connections_refused;
@@ -107,6 +114,10 @@ asio::awaitable<void> http_session::run() {
                     ->start();
                 co_return;
             }
+            if (path == "/ws/tech" && ctx_.watch && technician_allowed(peer_address())) {
+                start_tech_feed(std::move(stream_), std::move(req), *ctx_.watch);
+                co_return;
+            }
             if (path == "/ws/listen") {
                 std::make_shared<listener_session>(std::move(stream_), std::move(req), std::move(slot_),
                                                    ctx_)
@@ -117,6 +128,9 @@ asio::awaitable<void> http_session::run() {
         http_response res = over_limit_
                                 ? error_response(req, http::status::service_unavailable,
                                                  "server is full: too many connections")
+                            : technician_path(path) && !technician_allowed(peer_address())
+                                ? error_response(req, http::status::forbidden,
+                                                 "the technician's console answers this machine only (loopback)")
                                 : handle_http(req, ctx_, stream_.index() == 1);
         if (over_limit_)
             res.keep_alive(false);

@@ -22,6 +22,7 @@ public:
 private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<bool> start_tls_if_asked();
+    boost::asio::ip::address peer_address();  // unspecified if the socket has none
     boost::asio::awaitable<void> refuse_websocket(const http_request& req);
     boost::beast::tcp_stream& tcp();
 

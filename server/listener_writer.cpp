@@ -143,7 +143,14 @@ asio::awaitable<void> listener_writer::write_loop() {
         }
         if (!outbox_.take(batch))
             break;
-        if (!co_await (raw() ? write_raw(batch) : write_beast(batch)))
+        // Not `co_await (raw() ? a : b)`: GCC 12 destroys the chosen awaitable twice (a double
+        // free of its coroutine frame, found by the ping hammer under valgrind).
+        bool ok = false;
+        if (raw())
+            ok = co_await write_raw(batch);
+        else
+            ok = co_await write_beast(batch);
+        if (!ok)
             break;
     }
     running_ = false;

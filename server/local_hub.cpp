@@ -32,6 +32,7 @@ local_hub::local_hub(io_pool& pool, metrics& counters, const server_config& conf
         ch->info.number = number++;
         ch->info.language = c.language;
         ch->info.label = c.label;
+        ch->info.labels = c.labels;
         ch->on_shard = std::make_unique<std::atomic<std::uint32_t>[]>(pool.size());
         channels_.push_back(std::move(ch));
     }

@@ -23,7 +23,8 @@ server::server(io_pool& pool, server_config config)
       config_(std::move(config)),
       access_(config_),
       hub_(pool, metrics_, config_),
-      ctx_{config_, hub_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
+      watch_(hub_, config_, metrics_, pool.context(0).get_executor(), [this] { return connections_.open(); }),
+      ctx_{config_, watch_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
       acceptor_(pool.context(0)) {
     validate(config_);
     if (!config_.tls_cert.empty()) {
@@ -36,6 +37,7 @@ server::server(io_pool& pool, server_config config)
             log("server")->warn("no phone app in {}: serving the status page at /", config_.web_root);
     }
     ctx_.web = &web_;
+    ctx_.watch = &watch_;
 }
 
 server::~server() = default;
@@ -47,6 +49,7 @@ tcp::endpoint server::start() {
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
     hub_.start();
+    watch_.start();
     asio::co_spawn(acceptor_.get_executor(), accept_loop(),
                    log_exception(log("server"), "accept loop"));
     const auto bound = acceptor_.local_endpoint();
@@ -63,6 +66,7 @@ void server::stop() {
         acceptor_.close(ec);
     });
     hub_.stop();
+    watch_.stop();
     sessions_.close_all();
 }
 

@@ -8,6 +8,7 @@
 // accepting; stop() stops accepting and tells every session "going away" (any thread).
 
 #include "server/access_control.hpp"
+#include "server/channel_watch.hpp"
 #include "server/config.hpp"
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
@@ -36,7 +37,8 @@ public:
     const server_config& config() const { return config_; }
     // The base URL phones should open (config.public_url or the first LAN address).
     const std::string& public_url() const { return ctx_.public_url; }
-    event_bus& bus() { return hub_; }
+    event_bus& bus() { return watch_; }
+    channel_watch& watch() { return watch_; }
     const metrics& counters() const { return metrics_; }
     std::int64_t open_connections() const { return connections_.open(); }
     // After stop(): waits until every connection has ended (bounded).
@@ -54,6 +56,7 @@ private:
     web_assets web_;
     access_control access_;
     local_hub hub_;
+    channel_watch watch_;  // wraps hub_: what sessions see as the bus
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };

@@ -21,6 +21,7 @@ namespace tolk::server {
 
 class web_assets;
 class access_control;
+class channel_watch;
 
 // Open TCP connections: counted by connection_slot, waited for at shutdown. Thread-safe.
 class connection_tracker {
@@ -64,6 +65,7 @@ struct server_context {
     std::string public_url;                   // base of the links on /join
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     access_control* access = nullptr;         // signed roles (owned by server; never null once started)
+    channel_watch* watch = nullptr;  // the technician's view (tech_api.hpp)
 };
 
 // The server clock: CLOCK_MONOTONIC in µs (shared by every process on the machine).

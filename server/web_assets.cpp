@@ -54,6 +54,8 @@ web_assets::web_assets(const std::filesystem::path& root) {
 const web_asset* web_assets::find(std::string_view path) const {
     if (path == "/")
         path = "/index.html";
+    else if (path == "/tech" || path == "/tech/")  // the technician's console
+        path = "/tech/index.html";
     if (path.find("..") != std::string_view::npos)
         return nullptr;
     auto it = files_.find(path);

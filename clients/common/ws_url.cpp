@@ -11,6 +11,21 @@ std::optional<ws_url> fail(std::string* error, std::string why) {
     return std::nullopt;
 }
 
+// A host as authority() writes it back: a name or IPv4 address of letters, digits and "-._~",
+// or, in brackets, an IPv6 address of hex digits, ':' and '.' (with a ':', or it would be
+// written without brackets). Anything else ("[[1]", a space, a CR) is refused (found by fuzzing).
+bool valid_host(std::string_view host, bool bracketed) {
+    if (bracketed && host.find(':') == std::string_view::npos)
+        return false;
+    for (const char c : host) {
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        const bool alnum = hex || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (bracketed ? !(hex || c == ':' || c == '.') : !(alnum || c == '-' || c == '.' || c == '_' || c == '~'))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string ws_url::endpoint(std::string_view path) const {
@@ -61,6 +76,8 @@ std::optional<ws_url> parse_ws_url(std::string_view text, std::string* error) {
     }
     if (url.host.empty())
         return fail(error, "the server URL has no host");
+    if (!valid_host(url.host, authority.starts_with('[')))
+        return fail(error, "\"" + url.host + "\" is not a host name or address");
     if (!port_text.empty() || authority.ends_with(':')) {
         unsigned port = 0;
         const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);

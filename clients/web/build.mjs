@@ -87,6 +87,22 @@ console.log(`tolk-web: ${path.relative(process.cwd(), out) || out}: first play $
 fs.rmSync(testOut, { recursive: true, force: true });
 fs.mkdirSync(testOut, { recursive: true });
 for (const f of fs.readdirSync(out)) {
-  if (!f.endsWith('.gz') && f !== 'build-info.json') fs.copyFileSync(path.join(out, f), path.join(testOut, f));
+  if (!f.endsWith('.gz') && f !== 'build-info.json' && f !== 'tech') fs.copyFileSync(path.join(out, f), path.join(testOut, f));
 }
 await bundle(testOut, true);
+
+// The technician's console into OUT/tech (served at /tech): its script with uPlot bundled, the
+// uPlot stylesheet, the page.  Its listen-in imports the listener app's audio modules and uses
+// OUT's worklet.js and tolk_audio.wasm.
+const techSrc = path.join(here, 'tech');
+const techOut = path.join(out, 'tech');
+fs.mkdirSync(techOut, { recursive: true });
+await esbuild.build({ entryPoints: [path.join(techSrc, 'src/main.js')], outfile: path.join(techOut, 'app.js'), bundle: true,
+  minify: true, write: true, format: 'esm', target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none', logLevel: 'warning',
+  nodePaths: [nodeModules], define: { TOLK_TEST_HOOKS: 'false' } });
+fs.copyFileSync(path.join(nodeModules, 'uplot/dist/uPlot.min.css'), path.join(techOut, 'app.css'));
+for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(techSrc, f), path.join(techOut, f));
+for (const f of fs.readdirSync(techOut)) {
+  if (/\.(html|js|css)$/.test(f)) fs.writeFileSync(path.join(techOut, `${f}.gz`), zlib.gzipSync(fs.readFileSync(path.join(techOut, f)), { level: 9 }));
+}
+console.log(`tolk-web: technician's console in ${path.relative(process.cwd(), techOut) || techOut}`);

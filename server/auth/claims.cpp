@@ -138,9 +138,15 @@ std::optional<claims> claims_from_json(std::string_view json) {
             return std::nullopt;
         return j.at(key).get<std::string>();
     };
+    // A time the system clock cannot hold (nanoseconds since 1970: years 1678 to 2262) is
+    // refused: verify() compares it with the clock's now, which would overflow (found by fuzzing).
     auto time = [&](const char* key) -> std::optional<seconds_point> {
         auto t = text(key);
-        return t ? parse_rfc3339(*t) : std::nullopt;
+        auto p = t ? parse_rfc3339(*t) : std::nullopt;
+        constexpr auto limit = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max());
+        if (!p || p->time_since_epoch() > limit || p->time_since_epoch() < -limit)
+            return std::nullopt;
+        return p;
     };
     claims c;
     auto iss = text("iss"), sub = text("sub"), role_text = text("role"), jti = text("jti");

@@ -24,7 +24,7 @@ TEST(control_message, round_trips_every_type) {
     EXPECT_EQ(w.channel_number, 2);
     EXPECT_EQ(w.server_time_us, 123);
 
-    channel_info fr{"fr", 2, "fr", "Français", true, 17, -5000};
+    channel_info fr{"fr", 2, "fr", "Français", true, 17, -5000, {}};
     auto list = round_trip(channel_list{"Committee day", {fr}});
     ASSERT_EQ(list.channels.size(), 1u);
     EXPECT_EQ(list.channels[0], fr);  // UTF-8 labels survive
@@ -101,6 +101,49 @@ TEST(control_message, ignores_unknown_fields_for_forward_compatibility) {
     auto parsed = parse_control(R"({"type":"ping","t0":5,"future":"field"})");
     ASSERT_TRUE(parsed);
     EXPECT_EQ(std::get<ping>(parsed.value()).t0, 5);
+}
+
+TEST(control_message, channel_labels_by_ui_language_are_optional) {
+    channel_info floor{"floor", 0, "mul", "Floor / original", true, 3, 0, {}};
+    EXPECT_EQ(serialize(channel_list{"e", {floor}}).find("labels"), std::string::npos)
+        << "no labels: the field is left out, as before";
+    floor.labels = {{"es", "Sala / original"}, {"fr", "Salle / original"}};
+    EXPECT_EQ(round_trip(channel_list{"e", {floor}}).channels.at(0), floor);
+    auto old = parse_control(R"({"type":"channels","event":"e","channels":[{"id":"en","number":1}]})");
+    ASSERT_TRUE(old);
+    EXPECT_TRUE(std::get<channel_list>(old.value()).channels.at(0).labels.empty());
+    auto bad = parse_control(R"({"type":"channels","channels":[{"id":"en","number":1,"labels":{"fr":3}}]})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, parse_errc::malformed);
+}
+
+TEST(control_message, stats_carry_time_scaling_concealment_classes_and_clock_figures) {
+    listener_stats st;
+    st.channel = "es";
+    st.time_scale_operations = 4;
+    st.concealments_under_40ms = 3;
+    st.concealments_40_to_150ms = 2;
+    st.concealments_over_150ms = 1;
+    st.profile = "listener";
+    st.clock_offset_us = -1795903802077;
+    st.rtt_us = 700;
+    const auto back = round_trip(st);
+    EXPECT_EQ(back.time_scale_operations, 4u);
+    EXPECT_EQ(back.concealments_under_40ms, 3u);
+    EXPECT_EQ(back.concealments_40_to_150ms, 2u);
+    EXPECT_EQ(back.concealments_over_150ms, 1u);
+    EXPECT_EQ(back.profile, "listener");
+    EXPECT_EQ(back.clock_offset_us, -1795903802077);
+    EXPECT_EQ(back.rtt_us, 700);
+    // An older client's stats stay valid: the new fields take their defaults.
+    auto old = parse_control(R"({"type":"stats","channel":"es","delay_ms":20,"interruptions":2})");
+    ASSERT_TRUE(old);
+    const auto& o = std::get<listener_stats>(old.value());
+    EXPECT_EQ(o.interruptions, 2u);
+    EXPECT_EQ(o.time_scale_operations, 0u);
+    EXPECT_EQ(o.rtt_us, -1);
+    EXPECT_TRUE(o.profile.empty());
+    EXPECT_FALSE(parse_control(R"({"type":"stats","channel":"es","profile":")" + std::string(33, 'x') + "\"}"));
 }
 
 }  // namespace

@@ -64,6 +64,33 @@ label = "Deutsch"
     EXPECT_EQ(c.channels[1].label, "Deutsch");
 }
 
+TEST(config, channel_labels_by_ui_language) {
+    auto c = load_config(write_file("labels", R"(
+[[channels]]
+id = "floor"
+language = "mul"
+[[channels]]
+id = "plenary"
+language = "mul"
+label = "Plenary"
+[[channels]]
+id = "en"
+language = "en"
+label = "English"
+labels = { fr = "Anglais", es = "Inglés" }
+)"));
+    ASSERT_EQ(c.channels.size(), 3u);
+    // The floor with no names of its own: the built-in ones, by UI language.
+    EXPECT_EQ(c.channels[0].label, "Floor / original");
+    EXPECT_EQ(c.channels[0].labels.at("fr"), "Salle / original");
+    EXPECT_EQ(c.channels[0].labels.at("es"), "Sala / original");
+    // A floor the event names keeps its name in every language.
+    EXPECT_EQ(c.channels[1].label, "Plenary");
+    EXPECT_TRUE(c.channels[1].labels.empty());
+    EXPECT_EQ(c.channels[2].labels, (std::map<std::string, std::string>{{"es", "Inglés"}, {"fr", "Anglais"}}));
+    EXPECT_EQ(demo_config().channels[0].labels.at("es"), "Sala / original");
+}
+
 struct broken_case {
     const char* name;
     const char* text;
@@ -81,6 +108,10 @@ TEST(config, a_broken_file_names_the_file_line_and_problem) {
         {"duplicate", "[[channels]]\nid = \"en\"\n[[channels]]\nid = \"en\"\n", "appears twice"},
         {"listen", "[server]\nlisten = \"localhost\"\n[[channels]]\nid = \"en\"\n", "HOST:PORT"},
         {"limit", "[audio]\nlistener_queue_ms = 5\n[[channels]]\nid = \"en\"\n", "listener_queue_ms"},
+        {"labels_not_table", "[[channels]]\nid = \"en\"\nlabels = \"Anglais\"\n", "\"labels\" must be a table"},
+        {"labels_bad_lang", "[[channels]]\nid = \"en\"\nlabels = { \"f r\" = \"Anglais\" }\n", "is not a language code"},
+        {"labels_empty", "[[channels]]\nid = \"en\"\nlabels = { fr = \"\" }\n", "must be a non-empty string"},
+        {"labels_number", "[[channels]]\nid = \"en\"\nlabels = { fr = 3 }\n", "must be a non-empty string"},
     };
     for (const auto& c : cases) {
         auto message = load_error(c.name, c.text);

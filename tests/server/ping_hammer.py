@@ -30,7 +30,7 @@ name = "ping hammer"
 [audio]
 listener_queue_ms = 10000
 [limits]
-max_frames_per_second = 1000000
+max_frames_per_second = 1000000.0
 listener_send_buffer = 4096
 [[channels]]
 id = "en"

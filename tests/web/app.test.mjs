@@ -8,7 +8,9 @@ import path from 'node:path';
 import { webRoot, testAppRoot } from './harness.mjs';
 
 const src = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../clients/web/listen/src');
-const { AudioCore, statsLayout } = await import(path.join(src, 'audio_core.js'));
+const { AudioCore, statsLayout, profileNames, APP_PROFILE } = await import(path.join(src, 'audio_core.js'));
+const { DropoutTrack } = await import(path.join(src, 'dropouts.js'));
+const { channelLabel } = await import(path.join(src, 'i18n.js'));
 const { StreamRouter } = await import(path.join(src, 'streams.js'));
 const { statsMessage } = await import(path.join(src, 'stats_upload.js'));
 const appRoot = path.join(webRoot, 'listen');
@@ -41,12 +43,25 @@ test('statistics: one layout, named by the wasm module, holding every field the 
   const upload = statsMessage('x', Object.fromEntries(names.map((n) => [n, 1])), 10);
   for (const [k, v] of Object.entries(upload)) assert.ok(!Number.isNaN(v), `upload field ${k} from named stats`);
   for (const n of ['frames_received', 'frames_missing', 'samples_played', 'concealed_samples', 'interruptions',
-    'current_delay_ms', 'target_delay_ms']) assert.ok(names.includes(n), `stats have ${n}`);
+    'current_delay_ms', 'target_delay_ms', 'time_scale_operations', 'concealments_under_40ms', 'concealments_40_to_150ms',
+    'concealments_over_150ms']) assert.ok(names.includes(n), `stats have ${n}`);
+  for (const n of ['time_scale_operations', 'concealments_under_40ms', 'concealments_40_to_150ms', 'concealments_over_150ms']) {
+    assert.equal(upload[n], 1, `the stats upload carries ${n}`);
+  }
+});
+
+test('playout profiles: the names codec/ defines, the app asks for "listener"', () => {
+  const header = fs.readFileSync(path.resolve(src, '../../../../codec/playout_profile.hpp'), 'utf8');
+  const declared = header.match(/profile_names\{([^}]*)\}/)[1].match(/"[^"]+"/g).map((q) => q.slice(1, -1));
+  assert.deepEqual(profileNames(core.x), declared);
+  assert.equal(APP_PROFILE, 'listener');
+  for (const name of declared) core.destroy(core.create(name));
+  assert.throws(() => core.create('studio'), /unknown playout profile "studio"/);
 });
 
 test('frames: parsed by protocol/ (channel routing, and what the wire format refuses)', () => {
-  const h7 = core.create(0, 300);
-  const h8 = core.create(0, 300);
+  const h7 = core.create();
+  const h8 = core.create();
   const route = (ch) => ({ 7: h7, 8: h8 }[ch]);
   try {
     assert.equal(core.push(frame({ channel: 7, sequence: 1 }), 1000, route), 7);
@@ -103,4 +118,39 @@ test('stream routing: a language switch keeps the old channel until the new one 
   assert.deepEqual(router.streams(app), [{ channel: 1, gain: 1 }], 'off air: the floor instead, once');
   app.playing = false;
   assert.deepEqual(router.streams(app), []);
+});
+
+test('stats upload: raw clock figures and the profile ride along, unknowns are marked', () => {
+  const st = { current_delay_ms: 20.4, target_delay_ms: 19.6, samples_played: 0, concealed_samples: 0 };
+  const m = statsMessage('es', st, null, { profile: 'listener', offsetUs: -1795903802076.8, rttUs: 700.2 });
+  assert.equal(m.profile, 'listener');
+  assert.equal(m.clock_offset_us, -1795903802077);
+  assert.equal(m.rtt_us, 700);
+  assert.equal(m.latency_ms, -1);
+  const bare = statsMessage('es', st, 12);
+  assert.equal(bare.rtt_us, -1);
+  assert.ok(!('clock_offset_us' in bare) && !('profile' in bare), 'unknown: left out');
+});
+
+test('dropouts in the last minutes: carried across buffers, forgotten after the window', () => {
+  const track = new DropoutTrack(60000, 1000);
+  const st = (long, short) => ({ concealments_over_150ms: long, concealments_40_to_150ms: short });
+  assert.equal(track.counts(), null);
+  track.update(0, 'a', st(0, 0));
+  track.update(10000, 'a', st(2, 1));
+  assert.deepEqual(track.counts(), { long: 2, short: 1 });
+  track.update(20000, 'b', st(1, 0));  // a new buffer starts from zero: the earlier ones still count
+  assert.deepEqual(track.counts(), { long: 3, short: 1 });
+  track.update(75000, 'b', st(1, 0));  // the first two dropouts are older than a minute now
+  assert.deepEqual(track.counts(), { long: 1, short: 0 });
+  track.update(130000, 'b', st(1, 0));
+  assert.deepEqual(track.counts(), { long: 0, short: 0 });
+});
+
+test("channel labels: the event's label for the page's language, else its own", () => {
+  const floor = { id: 'floor', label: 'Floor / original', labels: { fr: 'Salle / original', es: 'Sala / original' } };
+  assert.equal(channelLabel(floor, 'fr'), 'Salle / original');
+  assert.equal(channelLabel(floor, 'es'), 'Sala / original');
+  assert.equal(channelLabel(floor, 'en'), 'Floor / original');
+  assert.equal(channelLabel({ id: 'de', label: 'Deutsch' }, 'fr'), 'Deutsch', 'no labels: the plain label');
 });

@@ -44,11 +44,13 @@ test('listener app in Chromium', { timeout: 120000 }, async (t) => {
   await t.test('picker shows every channel with its label, in the phone\'s language', async () => {
     await page.goto(`${base}/?nosw`);
     await page.waitForSelector('.channel[data-id="es"]', { timeout: 5000 });
-    const labels = await page.$$eval('.channel .label', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(labels, ['Floor / Original', 'English', 'Français', 'Español']);
+    const labels = () => page.$$eval('.channel .label', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(await labels(), ['Salle / original', 'English', 'Français', 'Español'], 'the floor named in the page\'s language');
     assert.equal(await page.textContent('#choose'), 'Choisissez votre langue');
+    const floorByLang = { en: 'Floor / original', fr: 'Salle / original', es: 'Sala / original' };
     for (const lang of ['en', 'fr', 'es']) {
       await page.selectOption('#ui-lang', lang);
+      assert.equal((await labels())[0], floorByLang[lang]);
       await page.screenshot({ path: path.join(outDir, `picker-${lang}.png`) });
     }
     assert.equal(await page.textContent('#choose'), 'Elija su idioma');
@@ -78,6 +80,18 @@ test('listener app in Chromium', { timeout: 120000 }, async (t) => {
     await waitFor('Spanish unsubscribed', async () => (await getJson(port, '/api/channels')).channels.find((c) => c.id === 'es').listeners === 0, 3000);
     const hz = await waitFor('English tone', async () => { const h = await hear(); return Math.abs(h.hz - TONES.en) <= 3 && h.hz; }, 5000);
     assert.ok(Math.abs(hz - TONES.en) <= 3);
+  });
+
+  await t.test('details: latency, buffer against target, profile, dropouts; no raw clock figures', async () => {
+    await page.click('#details-summary');
+    const details = async () => Object.fromEntries(await page.$$eval('#details-body dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    const d = await waitFor('details filled in', async () => { const v = await details(); return /\d/.test(v['Búfer'] ?? '') && v; }, 5000);
+    t.diagnostic(JSON.stringify(d));
+    assert.match(d['Búfer'], /^\d+ ms \(objetivo \d+ ms\)$/);
+    assert.match(d['Reproducción'], /^oyente/);
+    assert.match(d['Cortes, últimos 5 min'], /^\d+ cortes, \d+ breves$/);
+    assert.ok(!Object.keys(d).some((k) => /reloj|RTT/i.test(k)), 'no clock offset / RTT row');
+    assert.doesNotMatch(Object.values(d).join(' '), /-?\d{7,}/, 'no raw clock offset');
   });
 
   await t.test('latency and stats reach the server', async () => {

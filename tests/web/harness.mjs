@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: start tolk-server (serving the app's test build, with
 // the test hooks: build/web/listen-test, see clients/web/build.mjs) and booths, bounded waits,
 // and the dominant frequency of captured audio.  Every child is killed at exit.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,3 +101,30 @@ export function dominantFrequency(samples, rate) {
 
 export const rms = (s) => Math.sqrt(s.reduce((a, x) => a + x * x, 0) / Math.max(1, s.length));
 export const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+
+// A spoken WAV for a booth (espeak-ng, about 9 s; the booth loops it seamlessly), or null
+// when espeak-ng is missing (./tolk deps installs it).
+export function makeSpeechWav(name = 'speech.wav') {
+  const wav = path.join(outDir, name);
+  const text = 'Good morning. The committee meeting is now open. Let us turn to the first item of the agenda, ' +
+    'the report of the working group on the fisheries of the northern coast.';
+  try {
+    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', wav, text], { stdio: 'ignore', timeout: 30000 });
+  } catch {
+    return null;
+  }
+  return fs.statSync(wav).size > 44 ? wav : null;
+}
+
+// Plays on `channelNumber` until the buffer has played `seconds` after its first second, and
+// reads its own time-scaling count (codec/'s time_scale_operations) then and at the end of the
+// first second, and how many concealment runs (stalls) came after it.  state(): the page's
+// window.tolk.state().  Resolves {first, after, concealmentsAfter, stats}.
+export async function countTimeScaling(state, channelNumber, seconds, timeoutMs) {
+  const stats = async () => (await state()).streams[channelNumber]?.stats;
+  const played = (n) => async () => { const s = await stats(); return s && s.samples_played >= n * 48000 && s; };
+  const first = await waitFor('the first second played', played(1), 15000, 100);
+  const end = await waitFor(`${seconds} s more played`, played(1 + seconds), timeoutMs, 250);
+  return { first: first.time_scale_operations, after: end.time_scale_operations - first.time_scale_operations,
+    concealmentsAfter: end.concealment_events - first.concealment_events, stats: end };
+}

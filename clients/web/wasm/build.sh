@@ -54,7 +54,7 @@ if [ ! -f libopus.a ]; then
   emar rcs libopus.a opus-obj/*.o
 fi
 
-exports=_tolk_create,_tolk_destroy,_tolk_frame_channel,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_stats_size,_tolk_stats_field_count,_tolk_stats_field_name,_tolk_stats_field_offset,_tolk_alloc,_tolk_free
+exports=_tolk_create,_tolk_destroy,_tolk_profile_count,_tolk_profile_name,_tolk_frame_channel,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_stats_size,_tolk_stats_field_count,_tolk_stats_field_name,_tolk_stats_field_offset,_tolk_alloc,_tolk_free
 log "linking $(basename "$out")"
 mkdir -p "$(dirname "$out")"
 emcc -std=c++20 "${flags[@]}" -I"$root" -Iopus-src/include "${srcs[@]}" libopus.a -o "$out.tmp.wasm" \

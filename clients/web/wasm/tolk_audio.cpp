@@ -5,9 +5,12 @@
 // numbers cross as doubles (µs fit in 2^53).  The statistics cross as one struct whose field
 // names and byte offsets the module exports (tolk_stats_field_*), so the JS side builds its
 // table from this file instead of mirroring a list by hand.
+// The buffer's parameters are codec/'s named playout profiles (codec/playout_profile.hpp),
+// used unchanged: the page asks for one by name ("listener").
 // One owner (the AudioWorklet, or the main thread on the fallback path) calls everything.
 
 #include "codec/jitter_buffer.hpp"
+#include "codec/playout_profile.hpp"
 #include "protocol/audio_frame.hpp"
 
 #include <array>
@@ -16,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <span>
+#include <string_view>
 #include <type_traits>
 
 namespace {
@@ -40,6 +44,13 @@ struct web_stats {
     double target_delay_ms;
     double drift_ppm;
     double mean_delay_ms;  // mean jitter-buffer delay of the samples emitted so far
+    double time_scale_operations;  // splices: one pitch period or pause cut each
+    double inserted_samples;       // for deceleration
+    double removed_samples;        // for acceleration
+    double concealments_under_40ms;  // concealment runs by length: a click, a gap, a dropout
+    double concealments_40_to_150ms;
+    double concealments_over_150ms;
+    double peak_delay_ms;          // recurring delay peaks the target covers (0: none)
 };
 
 struct stats_field {
@@ -55,6 +66,10 @@ constexpr std::array stats_fields{
     TOLK_STATS_FIELD(interruptions),    TOLK_STATS_FIELD(discontinuities),
     TOLK_STATS_FIELD(current_delay_ms), TOLK_STATS_FIELD(target_delay_ms),
     TOLK_STATS_FIELD(drift_ppm),        TOLK_STATS_FIELD(mean_delay_ms),
+    TOLK_STATS_FIELD(time_scale_operations), TOLK_STATS_FIELD(inserted_samples),
+    TOLK_STATS_FIELD(removed_samples),  TOLK_STATS_FIELD(concealments_under_40ms),
+    TOLK_STATS_FIELD(concealments_40_to_150ms), TOLK_STATS_FIELD(concealments_over_150ms),
+    TOLK_STATS_FIELD(peak_delay_ms),
 };
 #undef TOLK_STATS_FIELD
 
@@ -87,6 +102,13 @@ web_stats to_web_stats(const tolk::codec::playout_stats& s) {
     w.mean_delay_ms = s.jitter_buffer_emitted_count > 0
                           ? 1000.0 * s.jitter_buffer_delay_s / d(s.jitter_buffer_emitted_count)
                           : 0;
+    w.time_scale_operations = d(s.time_scale_operations);
+    w.inserted_samples = d(s.inserted_samples_for_deceleration);
+    w.removed_samples = d(s.removed_samples_for_acceleration);
+    w.concealments_under_40ms = d(s.concealments_under_40ms);
+    w.concealments_40_to_150ms = d(s.concealments_40_to_150ms);
+    w.concealments_over_150ms = d(s.concealments_over_150ms);
+    w.peak_delay_ms = s.peak_delay_ms;
     return w;
 }
 
@@ -104,15 +126,23 @@ std::span<const std::uint8_t> wire(const std::uint8_t* bytes, int size) {
 
 extern "C" {
 
-// A jitter buffer for one channel; destroy it with tolk_destroy.
-player* tolk_create(int min_delay_ms, int max_delay_ms) {
-    jitter_buffer_options options;
-    options.min_delay_ms = min_delay_ms;
-    options.max_delay_ms = max_delay_ms;
-    return new player(options);
+// A jitter buffer for one channel with the playout profile called `profile` (a NUL-terminated
+// name: "listener", "return", "monitor"), or null for a name codec/ does not know.  Destroy
+// it with tolk_destroy.
+player* tolk_create(const char* profile) {
+    const auto options = tolk::codec::profile_options(std::string_view(profile ? profile : ""));
+    return options ? new player(*options) : nullptr;
 }
 
 void tolk_destroy(player* p) { delete p; }
+
+// The profile names codec/ knows, for the page to check its choice against.
+int tolk_profile_count() { return static_cast<int>(tolk::codec::profile_names.size()); }
+const char* tolk_profile_name(int i) {
+    // profile_names holds string_views of literals: NUL-terminated.
+    return i >= 0 && i < tolk_profile_count() ? tolk::codec::profile_names[static_cast<std::size_t>(i)].data()
+                                              : nullptr;
+}
 
 // The channel number of one wire frame, or -1 when it does not parse.
 int tolk_frame_channel(const std::uint8_t* bytes, int size) {

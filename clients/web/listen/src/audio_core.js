@@ -5,16 +5,31 @@
 
 // The statistics' field names and byte offsets, as the module describes its own struct
 // (tolk_stats_field_*): the one table the JS side reads stats through.
+// ASCII strings; no TextDecoder (not every AudioWorklet scope has one).
+function cString(x, ptr) {
+  const m = new Uint8Array(x.memory.buffer);
+  let s = '';
+  for (let i = ptr; m[i]; ++i) s += String.fromCharCode(m[i]);
+  return s;
+}
+
 export function statsLayout(x) {
-  const memory = () => new Uint8Array(x.memory.buffer);
-  // ASCII names; no TextDecoder (not every AudioWorklet scope has one).
-  const cString = (ptr) => { const m = memory(); let s = ''; for (let i = ptr; m[i]; ++i) s += String.fromCharCode(m[i]); return s; };
   const fields = [];
   for (let i = 0; i < x.tolk_stats_field_count(); ++i) {
-    fields.push({ name: cString(x.tolk_stats_field_name(i)), offset: x.tolk_stats_field_offset(i) });
+    fields.push({ name: cString(x, x.tolk_stats_field_name(i)), offset: x.tolk_stats_field_offset(i) });
   }
   return { size: x.tolk_stats_size(), fields };
 }
+
+// The playout profiles codec/ defines (codec/playout_profile.hpp), as the module names them.
+export function profileNames(x) {
+  const names = [];
+  for (let i = 0; i < x.tolk_profile_count(); ++i) names.push(cString(x, x.tolk_profile_name(i)));
+  return names;
+}
+
+// The phone app's profile: fewest interruptions, delay up to a ceiling (issue 16).
+export const APP_PROFILE = 'listener';
 
 export class AudioCore {
   constructor(wasmBytes) {
@@ -37,7 +52,15 @@ export class AudioCore {
     this.statsPtr = this.x.tolk_alloc(this.statsLayout.size);
   }
 
-  create(minDelayMs = 0, maxDelayMs = 300) { return this.x.tolk_create(minDelayMs, maxDelayMs); }
+  // A jitter buffer with codec/'s playout profile `profile` (by name); throws for a name the
+  // module does not know.
+  create(profile = APP_PROFILE) {
+    const bytes = Array.from(profile, (c) => c.charCodeAt(0) & 0x7f);
+    new Uint8Array(this.x.memory.buffer, this.inPtr, bytes.length + 1).set([...bytes, 0]);
+    const handle = this.x.tolk_create(this.inPtr);
+    if (!handle) throw new Error(`unknown playout profile "${profile}"`);
+    return handle;
+  }
   destroy(handle) { this.x.tolk_destroy(handle); }
 
   // frame: Uint8Array of one wire frame.  The core parses it; handleFor(channel) names the

@@ -2,7 +2,7 @@
 // reconnection, off-air notice, Media Session, Wake Lock, stats to the server, details view.
 // Audio: WebSocket frames → the wasm jitter buffer (in the AudioWorklet) → output.
 // This file wires the pieces together; each concern lives in its own module:
-//   state.js (the state), streams.js (what to hear and subscribe to), latency.js,
+//   state.js (the state), streams.js (what to hear and subscribe to), latency.js, dropouts.js,
 //   stats_upload.js, media_session.js, wake_lock.js, render.js, controls.js,
 //   test_hooks.js (test build only: TOLK_TEST_HOOKS is set by build.mjs).
 import { Connection } from './connection.js';
@@ -10,17 +10,20 @@ import { startAudio } from './audio_output.js';
 import { createState, channelById, applyServerMessage, selectedStream } from './state.js';
 import { StreamRouter } from './streams.js';
 import { endToEndLatencyMs, LatencyTrack } from './latency.js';
+import { DropoutTrack } from './dropouts.js';
 import { statsMessage, STATS_UPLOAD_EVERY_MS } from './stats_upload.js';
 import { updateMediaSession } from './media_session.js';
 import { WakeLock } from './wake_lock.js';
 import { render as renderPage, renderDetails as renderDetailsOf } from './render.js';
 import { setupControls } from './controls.js';
+import { channelLabel } from './i18n.js';
 import { hideWebCodecs, installTestHooks } from './test_hooks.js';
 
 const params = new URLSearchParams(location.search);
 if (TOLK_TEST_HOOKS) hideWebCodecs(params);
 const app = createState(params);
 app.latency = new LatencyTrack();
+app.dropouts = new DropoutTrack();
 const router = new StreamRouter();
 const wakeLock = new WakeLock();
 const captures = new Map();  // test build: capture id -> callback
@@ -77,7 +80,7 @@ function updateStreams() {
   app.audio?.post({ type: 'streams', streams });
   if (conn.state === 'connected') for (const m of router.subscriptionMessages(app, streams)) conn.send(m);
   const sel = channelById(app, app.selected);
-  updateMediaSession({ label: sel?.label, event: app.event, playing: app.playing },
+  updateMediaSession({ label: sel && channelLabel(sel, app.lang), event: app.event, playing: app.playing },
     { play: () => { if (app.selected) choose(app.selected); }, stop });
 }
 
@@ -107,13 +110,17 @@ function stop() {
 // ---- latency and stats ------------------------------------------------------------------
 function updateLatency() {
   const sel = channelById(app, app.selected);
-  app.latency.update(endToEndLatencyMs(selectedStream(app), app.audio?.ctx, conn.offsetUs, sel?.clock_offset_us));
+  const stream = selectedStream(app);
+  app.latency.update(endToEndLatencyMs(stream, app.audio?.ctx, conn.offsetUs, sel?.clock_offset_us));
+  if (stream) app.dropouts.update(performance.now(), `${stream.channel}/${stream.handle}`, stream.stats);
   renderDetails();
 }
 
 setInterval(() => {
   const s = selectedStream(app);
-  if (app.playing && s) conn.send(statsMessage(app.selected, s.stats, app.latency.ms));
+  if (app.playing && s) {
+    conn.send(statsMessage(app.selected, s.stats, app.latency.ms, { profile: s.profile, offsetUs: conn.offsetUs, rttUs: conn.rttUs }));
+  }
 }, STATS_UPLOAD_EVERY_MS);
 
 // ---- page life ----------------------------------------------------------------------------

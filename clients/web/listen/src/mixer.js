@@ -4,9 +4,9 @@
 // fallback path.  Talks to the page by messages only (post(msg) out, handle(msg) in).
 //   in:  {type:'frame', data:ArrayBuffer}   {type:'streams', streams:[{channel, gain, retireWhen?}], reset?}
 //        {type:'volume', value}  {type:'capture', samples, id} (test build only)
-//   out: {type:'stats', streams:[{channel, playing, captureUs, audioUs, stats}], rejectedFrames}
+//   out: {type:'stats', streams:[{channel, handle, playing, captureUs, audioUs, profile, stats}], rejectedFrames}
 //        {type:'retired', channel}  {type:'captured', id, samples:Float32Array} (test build only)
-import { AudioCore } from './audio_core.js';
+import { AudioCore, APP_PROFILE } from './audio_core.js';
 
 const RATE = 48000;
 const STATS_EVERY_S = 0.25;
@@ -43,7 +43,7 @@ export class Mixer {
     for (const w of list) {
       let s = this.streams.get(w.channel);
       if (!s) {
-        s = { handle: this.core.create(0, 300), gain: 0, playing: false, captureUs: -1 };
+        s = { handle: this.core.create(APP_PROFILE), gain: 0, playing: false, captureUs: -1 };
         this.streams.set(w.channel, s);
       }
       s.target = w.gain;
@@ -93,7 +93,8 @@ export class Mixer {
       this.lastStats = nowUs;
       const streams = [];
       for (const [channel, s] of this.streams) {
-        streams.push({ channel, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs, stats: this.core.stats(s.handle) });
+        streams.push({ channel, handle: s.handle, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs, profile: APP_PROFILE,
+          stats: this.core.stats(s.handle) });
       }
       this.post({ type: 'stats', streams, rejectedFrames: this.rejected });
     }

@@ -1,6 +1,7 @@
 // Draws the page from the state: header, connection status, the channel picker, the player
 // (now playing, off-air notice, sliders) and the details view.  Main thread; reads only.
-import { translate } from './i18n.js';
+import { translate, channelLabel } from './i18n.js';
+import { DROPOUT_WINDOW_MIN } from './dropouts.js';
 import { channelById, floorChannel, selectedStream } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -34,7 +35,7 @@ function renderChannels(app, t, onChoose) {
     b.setAttribute('aria-pressed', String(app.playing && c.id === app.selected));
     const label = document.createElement('span');
     label.className = 'label';
-    label.textContent = c.label;
+    label.textContent = channelLabel(c, app.lang);
     const state = document.createElement('span');
     state.className = 'state';
     state.dataset.onAir = String(!!c.on_air);
@@ -49,28 +50,34 @@ function renderChannels(app, t, onChoose) {
 function renderPlayer(app, t) {
   const sel = channelById(app, app.selected);
   const floor = floorChannel(app);
+  const selLabel = channelLabel(sel, app.lang);
   $('player').hidden = !sel;
-  $('now').textContent = sel ? (app.playing ? t('listening', { label: sel.label }) : sel.label) : t('tapToListen');
+  $('now').textContent = sel ? (app.playing ? t('listening', { label: selLabel }) : selLabel) : t('tapToListen');
   const toggle = $('toggle');
   toggle.textContent = app.playing ? t('stop') : t('play');
   toggle.dataset.playing = String(app.playing);
   const notice = $('notice');
   notice.hidden = !(sel && sel.on_air === false);
-  if (sel) notice.textContent = t(floor && floor !== sel ? 'offAirFloor' : 'offAirNotice', { label: sel.label });
+  if (sel) notice.textContent = t(floor && floor !== sel ? 'offAirFloor' : 'offAirNotice', { label: selLabel });
   $('floor-row').hidden = !floor || sel === floor;
 }
 
+// What helps a person judge the sound: latency, the buffer against its target, the playout
+// profile, dropouts in the last minutes.  The raw clock figures go to the stats upload only.
 export function renderDetails(app, conn) {
   const t = (key, vars) => translate(app.lang, key, vars);
-  const st = selectedStream(app)?.stats;
-  const fmt = (v, unit) => (v === null || v === undefined || Number.isNaN(v) ? '–' : `${Math.round(v)} ${unit}`);
+  const stream = selectedStream(app);
+  const st = stream?.stats;
+  const known = (v) => v !== null && v !== undefined && !Number.isNaN(v);
+  const fmt = (v, unit) => (known(v) ? `${Math.round(v)} ${unit}` : '–');
+  const dropouts = app.dropouts?.counts();
   const rows = [
     [t('connection'), conn.state],
     [t('latency'), fmt(app.latency.ms, 'ms')],
-    [t('buffer'), fmt(st?.current_delay_ms, 'ms')],
-    [t('target'), fmt(st?.target_delay_ms, 'ms')],
+    [t('buffer'), st ? t('bufferNow', { now: Math.round(st.current_delay_ms), target: Math.round(st.target_delay_ms) }) : '–'],
+    [t('profile'), stream?.profile ? t(`profile_${stream.profile}`) : '–'],
+    [t('dropouts', { m: DROPOUT_WINDOW_MIN }), dropouts ? t('dropoutCount', dropouts) : '–'],
     [t('concealed'), st && st.samples_played > 0 ? `${(100 * st.concealed_samples / st.samples_played).toFixed(1)} %` : '–'],
-    [t('clock'), conn.offsetUs === null ? '–' : `${(conn.offsetUs / 1000).toFixed(1)} ms / ${(conn.rttUs / 1000).toFixed(1)} ms`],
     [t('path'), app.audio ? `${app.audio.path} @ ${app.audio.ctx.sampleRate} Hz${window.isSecureContext ? '' : ` (${t('degraded')})`}`
       : (window.isSecureContext ? '–' : t('degraded'))],
   ];

@@ -1,0 +1,70 @@
+// The technician's console in headless Chromium: a server with small alarm thresholds, one
+// booth sending silence (fr) and one clipping (es); /tech shows a tile per channel, both
+// alarms (badges and the alarm list) and the event log; a screenshot goes to the test output.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { build, webRoot, run, startBooth, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
+
+const { chromium } = requireModule('playwright-core');
+let browser;
+after(async () => { await browser?.close().catch(() => {}); killAll(); });
+
+function startServer(config) {
+  const child = run(path.join(build, 'bin/tolk-server'), ['--config', config, '--listen', '127.0.0.1:0', '--log-level', 'warn',
+    '--web-root', path.join(webRoot, 'listen')]);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('tolk-server did not print its address')), 10000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/listening on [^\s]*:(\d+)/);
+      if (m) { clearTimeout(timer); resolve({ port: Number(m[1]), child }); }
+    });
+    child.on('exit', (code) => reject(new Error(`tolk-server exited (${code})`)));
+  });
+}
+
+test('technician console shows tiles, the silence and clipping alarms and the event log', { timeout: 120000 }, async () => {
+  fs.mkdirSync(outDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(outDir, 'tech-'));
+  const config = path.join(dir, 'event.toml');
+  fs.writeFileSync(config, `[event]\nname = "Console test"\n[alarms]\nsilence_seconds = 1\nclipped_samples = 20\n` +
+    `clipping_window_seconds = 2\nclear_after_seconds = 1\n` +
+    ['floor', 'en', 'fr', 'es'].map((id) => `[[channels]]\nid = "${id}"\nlanguage = "${id === 'floor' ? 'mul' : id}"\nlabel = "${id}"\n`).join(''));
+  const silent = path.join(dir, 'silent.wav');
+  const clipping = path.join(dir, 'clipping.wav');
+  const sox = (args) => new Promise((resolve) => run('sox', args).on('exit', resolve));
+  assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', silent, 'trim', '0', '3']), 0);
+  assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', clipping, 'synth', '3', 'square', '440', 'vol', '1.0']), 0);
+  const { port, child } = await startServer(config);
+  const booths = [startBooth(port, 'en', 'tone:440'), startBooth(port, 'fr', silent), startBooth(port, 'es', clipping)];
+  await waitFor('both alarms in /api/tech', async () => {
+    const st = await getJson(port, '/api/tech');
+    return st.alarms.some((a) => a.channel === 'fr' && a.kind === 'silence') && st.alarms.some((a) => a.channel === 'es' && a.kind === 'clipping');
+  }, 20000, 200);
+
+  browser = await chromium.launch({ executablePath: process.env.TOLK_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/tech`);
+  await page.waitForSelector('.tile[data-channel="es"]', { timeout: 10000 });
+  assert.equal(await page.locator('.tile').count(), 4);
+  await page.waitForSelector('.tile[data-channel="fr"] .badge[data-kind="silence"]', { timeout: 10000 });
+  await page.waitForSelector('.tile[data-channel="es"] .badge[data-kind="clipping"]', { timeout: 10000 });
+  await page.waitForSelector('#alarms li[data-kind="silence"][data-channel="fr"]', { timeout: 10000 });
+  await page.waitForSelector('#alarms li[data-kind="clipping"][data-channel="es"]', { timeout: 10000 });
+  const log = await page.locator('#events').innerText();
+  assert.match(log, /on air/);
+  assert.match(log, /silent/);
+  await page.screenshot({ path: path.join(outDir, 'tech-console.png') });
+  // French: the same console, translated.
+  await page.selectOption('#lang', 'fr');
+  await page.waitForFunction(() => document.querySelector('h2').textContent === 'Alarmes', null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+  for (const b of booths) await stop(b);
+  await stop(child);
+});
