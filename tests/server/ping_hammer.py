@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 
@@ -118,9 +119,10 @@ async def listen(ws, on_air):
     return texts
 
 
-async def booth(address, on_air):
+async def booth(address, on_air, token):
     await on_air.wait()
-    async with websockets.connect(f"ws://{address}/ws/booth?channel=en") as ws:
+    async with websockets.connect(f"ws://{address}/ws/booth?channel=en",
+                                  extra_headers={"Authorization": "Bearer " + token}) as ws:
         welcome = json.loads(await ws.recv())
         assert welcome["type"] == "welcome", welcome
         for seq in range(FRAMES):
@@ -130,8 +132,13 @@ async def booth(address, on_air):
 
 
 async def run(binary):
+    state = tempfile.mkdtemp(prefix="tolk-hammer-")
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(EVENT)
+        f.write(EVENT + f'[auth]\nstate_dir = "{state}"\n')
+    # The booth publishes with a booth token, as on any real event.
+    token = subprocess.run([binary, "token", "issue", "--config", f.name, "--role", "booth",
+                            "--channels", "en", "--name", "ping hammer", "--ttl", "1h"],
+                           check=True, capture_output=True, text=True, timeout=30).stdout.split()[0]
     proc, address = await start_server(binary, f.name)
     try:
         sock = small_window_socket(address)
@@ -140,7 +147,7 @@ async def run(binary):
                                       ping_interval=None) as ws:
             on_air, stop = asyncio.Event(), asyncio.Event()
             pinging = asyncio.create_task(hammer(ws, stop))
-            publishing = asyncio.create_task(booth(address, on_air))
+            publishing = asyncio.create_task(booth(address, on_air, token))
             texts = await listen(ws, on_air)
             stop.set()
             sent = await pinging
