@@ -64,8 +64,21 @@ export function startServer(port = 0) {
   });
 }
 
-export function startBooth(port, channel, input) {
-  return run(path.join(build, 'bin/tolk-booth'), ['--server', `ws://127.0.0.1:${port}`, '--channel', channel, '--input', input, '--loop', '--quiet']);
+// token: a booth token, for an event other than the built-in demo (see issueToken).
+export function startBooth(port, channel, input, token) {
+  return run(path.join(build, 'bin/tolk-booth'), ['--server', `ws://127.0.0.1:${port}`, '--channel', channel, '--input', input, '--loop', '--quiet',
+    ...(token ? ['--token', token] : [])]);
+}
+
+// A booth token for CHANNELS (comma-separated) of the event file CONFIG, from tolk-server itself.
+export async function issueToken(config, channels) {
+  const child = run(path.join(build, 'bin/tolk-server'), ['token', 'issue', '--config', config, '--role', 'booth',
+    '--channels', channels, '--name', 'test booth', '--ttl', '1h']);
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`tolk-server token issue exited ${code}`);
+  return out.split(/\s+/)[0];
 }
 
 export async function stop(child) {

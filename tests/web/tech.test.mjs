@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, webRoot, run, startBooth, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
+import { build, webRoot, run, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
 
 const { chromium } = requireModule('playwright-core');
 let browser;
@@ -30,7 +30,7 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
   fs.mkdirSync(outDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(outDir, 'tech-'));
   const config = path.join(dir, 'event.toml');
-  fs.writeFileSync(config, `[event]\nname = "Console test"\n[alarms]\nsilence_seconds = 1\nclipped_samples = 20\n` +
+  fs.writeFileSync(config, `[event]\nname = "Console test"\n[auth]\nstate_dir = "${path.join(dir, 'state')}"\n[alarms]\nsilence_seconds = 1\nclipped_samples = 20\n` +
     `clipping_window_seconds = 2\nclear_after_seconds = 1\n` +
     ['floor', 'en', 'fr', 'es'].map((id) => `[[channels]]\nid = "${id}"\nlanguage = "${id === 'floor' ? 'mul' : id}"\nlabel = "${id}"\n`).join(''));
   const silent = path.join(dir, 'silent.wav');
@@ -39,7 +39,9 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
   assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', silent, 'trim', '0', '3']), 0);
   assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', clipping, 'synth', '3', 'square', '440', 'vol', '1.0']), 0);
   const { port, child } = await startServer(config);
-  const booths = [startBooth(port, 'en', 'tone:440'), startBooth(port, 'fr', silent), startBooth(port, 'es', clipping)];
+  const token = await issueToken(config, 'en,fr,es');
+  const booths = [startBooth(port, 'en', 'tone:440', token), startBooth(port, 'fr', silent, token),
+    startBooth(port, 'es', clipping, token)];
   await waitFor('both alarms in /api/tech', async () => {
     const st = await getJson(port, '/api/tech');
     return st.alarms.some((a) => a.channel === 'fr' && a.kind === 'silence') && st.alarms.some((a) => a.channel === 'es' && a.kind === 'clipping');
