@@ -47,10 +47,11 @@ export async function waitFor(what, fn, timeoutMs = 10000, everyMs = 50) {
 }
 
 // Starts tolk-server; resolves {port, child}.  `port` 0: any.
-export function startServer(port = 0) {
-  const args = ['--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
-  // The app's test build, served at / (the production build in build/web/listen has no hooks).
-  args.push('--web-root', testAppRoot);
+// config: an event file (default: the built-in demo); root: the web root (default: the app's
+// test build, served at / — the production build in build/web/listen has no hooks).
+export function startServer(port = 0, { config, root = testAppRoot } = {}) {
+  const args = ['--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--web-root', root];
+  if (config) args.push('--config', config);
   const child = run(path.join(build, 'bin/tolk-server'), args);
   return new Promise((resolve, reject) => {
     let buf = '';

@@ -5,26 +5,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, webRoot, run, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
+import { build, webRoot, run, startServer, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
 
 const { chromium } = requireModule('playwright-core');
 let browser;
 after(async () => { await browser?.close().catch(() => {}); killAll(); });
-
-function startServer(config) {
-  const child = run(path.join(build, 'bin/tolk-server'), ['--config', config, '--listen', '127.0.0.1:0', '--log-level', 'warn',
-    '--web-root', path.join(webRoot, 'listen')]);
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('tolk-server did not print its address')), 10000);
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/listening on [^\s]*:(\d+)/);
-      if (m) { clearTimeout(timer); resolve({ port: Number(m[1]), child }); }
-    });
-    child.on('exit', (code) => reject(new Error(`tolk-server exited (${code})`)));
-  });
-}
 
 test('technician console shows tiles, the silence and clipping alarms and the event log', { timeout: 120000 }, async () => {
   fs.mkdirSync(outDir, { recursive: true });
@@ -38,7 +23,7 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
   const sox = (args) => new Promise((resolve) => run('sox', args).on('exit', resolve));
   assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', silent, 'trim', '0', '3']), 0);
   assert.equal(await sox(['-n', '-r', '48000', '-c', '1', '-b', '16', clipping, 'synth', '3', 'square', '440', 'vol', '1.0']), 0);
-  const { port, child } = await startServer(config);
+  const { port, child } = await startServer(0, { config, root: path.join(webRoot, 'listen') });
   const token = await issueToken(config, 'en,fr,es');
   const booths = [startBooth(port, 'en', 'tone:440', token), startBooth(port, 'fr', silent, token),
     startBooth(port, 'es', clipping, token)];
