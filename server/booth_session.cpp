@@ -7,11 +7,15 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include <cstdio>
+
 namespace tolk::server {
 
 booth_session::booth_session(any_stream&& stream, http_request request,
                              connection_slot slot, server_context& ctx)
-    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "booth", true) {}
+    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "booth",
+                 std::chrono::milliseconds(ctx.config.limits.booth_link_timeout_ms)),
+      budget_(ctx.config.limits.max_audio_ratio, ctx.config.limits.audio_burst_seconds) {}
 
 void booth_session::refuse(std::uint16_t code, const char* error, std::string reason) {
     send(protocol::error_message{error, reason});
@@ -51,10 +55,30 @@ void booth_session::on_open() {
         return;
     }
     awaiting_token_ = true;  // the hello may carry it; audio or anything else first is refused
+    start_hello_deadline();
+}
+
+void booth_session::start_hello_deadline() {
+    hello_deadline_.emplace(executor());
+    hello_deadline_->expires_after(std::chrono::milliseconds(ctx_.config.limits.hello_timeout_ms));
+    hello_deadline_->async_wait([weak = weak_from_this(), this](boost::system::error_code ec) {
+        const auto self = weak.lock();
+        if (ec || !self || !awaiting_token_ || closing())
+            return;
+        ++ctx_.counters.booth_hello_timeouts;
+        awaiting_token_ = false;
+        log_->info("session {}: booth from {} sent no hello with a token within {} ms", id(), peer_,
+                   ctx_.config.limits.hello_timeout_ms);
+        refuse(close_code::unauthorized, "no_token",
+               "no_token: no booth token in the request, and no hello carrying one within " +
+                   std::to_string(ctx_.config.limits.hello_timeout_ms) + " ms");
+    });
 }
 
 void booth_session::authorize(std::string_view token) {
     awaiting_token_ = false;
+    if (hello_deadline_)
+        hello_deadline_->cancel();
     boost::system::error_code ec;
     const auto remote = ws_.tcp().socket().remote_endpoint(ec);
     const auto outcome = ctx_.access->booth(token, channel_id_, ec ? boost::asio::ip::address{} : remote.address());
@@ -73,32 +97,37 @@ void booth_session::authorize(std::string_view token) {
 }
 
 void booth_session::go_on_air() {
-    if (ctx_.bus.claim(*channel_, id()) != claim_result::ok) {
+    // Who this booth is across reconnects: its token (a booth's token outlives its connections),
+    // or on the demo event the name it gives (`?name=`, as tolk-booth --name sends it).
+    if (!token_id_.empty())
+        identity_ = "jti:" + token_id_;
+    else if (auto name = query_param(request().target(), "name"); name && !name->empty())
+        identity_ = "demo:" + name->substr(0, 64);
+    const auto claimed = ctx_.bus.claim(*channel_, id(), identity_);
+    if (!claimed.on_air()) {
         ++ctx_.counters.booth_refused_taken;
         refuse(close_code::channel_taken, "channel_taken",
                "channel \"" + channel_id_ + "\" already has a booth on air");
         return;
     }
+    if (claimed.result == claim_result::replaced) {
+        ++ctx_.counters.booths_replaced;
+        ctx_.sessions.close(claimed.previous, close_code::replaced,
+                            "replaced: the same booth reconnected (session " + std::to_string(id()) + ")");
+    }
     on_air_ = true;
     ++ctx_.counters.booth_sessions;
-    tokens_ = ctx_.config.limits.max_frames_per_second;
-    tokens_at_ = now_us();
-    log_->info("session {}: booth on air on channel {} from {} name \"{}\" jti {}", id(), channel_id_, peer_,
-               booth_name_.empty() ? "(demo, no token)" : booth_name_, token_id_.empty() ? "-" : token_id_);
+    budget_.reset(now_us());
+    log_->info("session {}: booth on air on channel {} from {} name \"{}\" jti {}{}", id(), channel_id_, peer_,
+               booth_name_.empty() ? "(demo, no token)" : booth_name_, token_id_.empty() ? "-" : token_id_,
+               claimed.result == claim_result::replaced
+                   ? " (replacing its own session " + std::to_string(claimed.previous) + ")"
+                   : std::string());
     auto w = make_welcome("booth");
     w.channel = channel_id_;
     w.channel_number = *channel_;
     w.bitrate = ctx_.config.bitrate;
     send(w);
-}
-
-bool booth_session::within_rate(std::int64_t now) {
-    // Token bucket: max_frames_per_second sustained, one second's worth of burst.
-    const double rate = ctx_.config.limits.max_frames_per_second;
-    tokens_ = std::min(rate, tokens_ + rate * static_cast<double>(now - tokens_at_) / 1e6);
-    tokens_at_ = now;
-    tokens_ -= 1;
-    return tokens_ >= 0;
 }
 
 void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t received_us) {
@@ -108,13 +137,6 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
     }
     if (!on_air_) {
         protocol_error("audio before the channel was claimed");
-        return;
-    }
-    if (!within_rate(received_us)) {
-        ++ctx_.counters.booths_rate_limited;
-        refuse(close_code::rate_limited, "rate_limited",
-               "more than " + std::to_string(static_cast<int>(ctx_.config.limits.max_frames_per_second)) +
-                   " frames per second");
         return;
     }
     auto parsed = protocol::parse_audio_frame(data);
@@ -129,6 +151,15 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
         refuse(close_code::bad_frame, "bad_frame",
                "frame " + std::to_string(parsed->header.sequence) + " carries an invalid Opus packet (" +
                    std::string(codec::to_string(check.error)) + ")");
+        return;
+    }
+    if (!budget_.spend(received_us, check.samples, parsed->opus.size())) {
+        ++ctx_.counters.booths_rate_limited;
+        char limit[96];
+        std::snprintf(limit, sizeof limit, "audio faster than %.2g x real time (beyond a %.3g s burst)",
+                      ctx_.config.limits.max_audio_ratio, ctx_.config.limits.audio_burst_seconds);
+        log_->warn("session {}: booth on channel {} from {} closed: {}", id(), channel_id_, peer_, limit);
+        refuse(close_code::rate_limited, "rate_limited", limit);
         return;
     }
     protocol::frame_header h = parsed->header;
@@ -176,10 +207,22 @@ void booth_session::on_text(std::string_view text, std::int64_t received_us) {
     }
 }
 
+void booth_session::on_close_requested(std::uint16_t code) {
+    replaced_ = code == close_code::replaced;
+}
+
 void booth_session::on_closed() {
+    if (hello_deadline_)
+        hello_deadline_->cancel();
+    if (link_lost())
+        ++ctx_.counters.booth_links_lost;
     if (on_air_) {
-        ctx_.bus.release(*channel_, id());
-        log_->info("session {}: booth off air on channel {} from {} name \"{}\" jti {} after {} frames", id(),
+        ctx_.bus.release(*channel_, id());  // no-op when replaced: the channel is the new session's
+        log_->info("session {}: booth {} on channel {} from {} name \"{}\" jti {} after {} frames", id(),
+                   replaced_    ? "replaced by its reconnect"
+                   : link_lost() ? "link lost (nothing for " + std::to_string(ctx_.config.limits.booth_link_timeout_ms) +
+                                      " ms), off air"
+                                : std::string("off air"),
                    channel_id_, peer_, booth_name_, token_id_.empty() ? "-" : token_id_, frames_);
     }
     on_air_ = false;

@@ -2,12 +2,18 @@
 // A booth publishing one channel: /ws/booth?channel=ID.
 //
 // Authorises the booth (a booth token from `Authorization: Bearer`, `?token=` or the hello's
-// token; without one only on the demo event from loopback: access_control), then claims the
-// channel on the hub (refused with 4001/4002 if taken or unknown), validates every frame
-// (header, Opus packet, rate), stamps it, serialises it once and publishes it. Releases the
-// channel when it closes. Shard-only state, see ws_session.
+// token, which must come within hello_timeout_ms; without one only on the demo event from
+// loopback: access_control), then claims the channel on the hub (refused with 4001/4002 if
+// taken or unknown). A booth of the same identity (token id; in the demo, `?name=`) takes the
+// channel over from its own stale session, which is closed with 4009 "replaced". Validates every
+// frame (header, Opus packet, audio budget), stamps it, serialises it once and publishes it.
+// A link quiet for booth_link_timeout_ms is lost. Releases the channel when it closes.
+// Shard-only state, see ws_session.
 
+#include "server/audio_budget.hpp"
 #include "server/ws_session.hpp"
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <optional>
 
@@ -23,9 +29,10 @@ private:
     void on_text(std::string_view text, std::int64_t received_us) override;
     void on_binary(std::span<const std::uint8_t> data, std::int64_t received_us) override;
     void on_closed() override;
+    void on_close_requested(std::uint16_t code) override;
 
     void refuse(std::uint16_t code, const char* error, std::string reason);
-    bool within_rate(std::int64_t now);
+    void start_hello_deadline();
     // Verifies `token` (empty: none) and, when allowed, claims the channel.
     void authorize(std::string_view token);
     void go_on_air();
@@ -35,11 +42,13 @@ private:
     std::string peer_;           // remote address, for the on-air / off-air log lines
     std::string booth_name_;     // the token's sub ("" without a token)
     std::string token_id_;       // the token's jti
+    std::string identity_;       // who this booth is across reconnects ("" anonymous)
     bool awaiting_token_ = false;  // no token in the request: the hello must carry one
     bool on_air_ = false;
+    bool replaced_ = false;        // closed because the same booth reconnected
     bool first_frame_ = true;
-    double tokens_ = 0;
-    std::int64_t tokens_at_ = 0;
+    audio_budget budget_;
+    std::optional<boost::asio::steady_timer> hello_deadline_;
     std::uint64_t frames_ = 0;
 };
 

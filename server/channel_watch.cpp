@@ -79,9 +79,9 @@ void channel_watch::stop() {
         log("recorder")->warn("recordings not flushed within 2 s of the stop");
 }
 
-claim_result channel_watch::claim(std::uint16_t channel, std::uint64_t booth) {
-    const auto result = hub_.claim(channel, booth);
-    if (result != claim_result::ok || channel >= channels_.size())
+claim_outcome channel_watch::claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) {
+    const auto result = hub_.claim(channel, booth, identity);
+    if (!result.on_air() || channel >= channels_.size())
         return result;
     auto& w = *channels_[channel];
     {
@@ -94,9 +94,15 @@ claim_result channel_watch::claim(std::uint16_t channel, std::uint64_t booth) {
         w.last_frame.reset();
         w.last_sequence.reset();
     }
-    if (recorder_ && w.recorded)
+    if (recorder_ && w.recorded) {
+        if (result.result == claim_result::replaced)
+            recorder_->end_segment(w.id);
         recorder_->start_segment(w.id, std::to_string(booth), monitor::clock::now());
-    note(w.id, "booth " + std::to_string(booth) + " on air");
+    }
+    note(w.id, result.result == claim_result::replaced
+                   ? "booth " + std::to_string(booth) + " replaced booth " + std::to_string(result.previous) +
+                         " (same booth reconnected)"
+                   : "booth " + std::to_string(booth) + " on air");
     return result;
 }
 

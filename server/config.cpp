@@ -4,6 +4,7 @@
 #include <toml.hpp>
 
 #include <set>
+#include <type_traits>
 
 namespace tolk::server {
 namespace {
@@ -13,6 +14,10 @@ template <class T>
 T get_or(const toml::value& table, const char* key, T fallback) {
     if (!table.is_table() || !table.contains(key))
         return fallback;
+    if constexpr (std::is_floating_point_v<T>) {
+        if (table.at(key).is_integer())  // `ratio = 2` means 2.0
+            return static_cast<T>(table.at(key).as_integer());
+    }
     return toml::get<T>(table.at(key));
 }
 
@@ -101,9 +106,9 @@ server_config demo_config() {
     c.demo = true;
     c.channels = {
         {"floor", "mul", floor_label, floor_labels()},
-        {"en", "en", "English"},
-        {"fr", "fr", "Français"},
-        {"es", "es", "Español"},
+        {"en", "en", "English", {}},
+        {"fr", "fr", "Français", {}},
+        {"es", "es", "Español", {}},
     };
     return c;
 }
@@ -173,10 +178,14 @@ server_config load_config(const std::filesystem::path& file) {
         }
         if (root.contains("limits")) {
             const auto& l = root.at("limits");
-            check_known_keys(l, {"max_message_bytes", "max_frames_per_second", "max_connections",
+            check_known_keys(l, {"max_message_bytes", "max_audio_ratio", "audio_burst_seconds",
+                                 "booth_link_timeout_ms", "hello_timeout_ms", "max_connections",
                                  "stall_timeout_ms", "max_protocol_errors", "listener_send_buffer"});
             c.limits.max_message_bytes = get_or<std::size_t>(l, "max_message_bytes", c.limits.max_message_bytes);
-            c.limits.max_frames_per_second = get_or<double>(l, "max_frames_per_second", c.limits.max_frames_per_second);
+            c.limits.max_audio_ratio = get_or<double>(l, "max_audio_ratio", c.limits.max_audio_ratio);
+            c.limits.audio_burst_seconds = get_or<double>(l, "audio_burst_seconds", c.limits.audio_burst_seconds);
+            c.limits.booth_link_timeout_ms = get_or<int>(l, "booth_link_timeout_ms", c.limits.booth_link_timeout_ms);
+            c.limits.hello_timeout_ms = get_or<int>(l, "hello_timeout_ms", c.limits.hello_timeout_ms);
             c.limits.max_connections = get_or<std::size_t>(l, "max_connections", c.limits.max_connections);
             c.limits.stall_timeout_ms = get_or<int>(l, "stall_timeout_ms", c.limits.stall_timeout_ms);
             c.limits.max_protocol_errors = get_or<int>(l, "max_protocol_errors", c.limits.max_protocol_errors);
@@ -228,8 +237,14 @@ void validate(const server_config& c) {
         throw config_error("stall_timeout_ms must be at least 100");
     if (l.max_message_bytes < 4096)
         throw config_error("max_message_bytes must be at least 4096");
-    if (l.max_frames_per_second < 10)
-        throw config_error("max_frames_per_second must be at least 10");
+    if (!(l.max_audio_ratio >= 1.05 && l.max_audio_ratio <= 100))
+        throw config_error("max_audio_ratio must be within 1.05..100 (times real time)");
+    if (!(l.audio_burst_seconds >= 0.5 && l.audio_burst_seconds <= 60))
+        throw config_error("audio_burst_seconds must be within 0.5..60");
+    if (l.booth_link_timeout_ms < 1000 || l.booth_link_timeout_ms > 600'000)
+        throw config_error("booth_link_timeout_ms must be within 1000..600000");
+    if (l.hello_timeout_ms < 100 || l.hello_timeout_ms > 60'000)
+        throw config_error("hello_timeout_ms must be within 100..60000");
     if (l.max_connections < 1)
         throw config_error("max_connections must be at least 1");
     if (l.listener_send_buffer < 0)

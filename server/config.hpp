@@ -24,7 +24,15 @@ struct channel_config {
 
 struct limits_config {
     std::size_t max_message_bytes = 16 * 1024;  // any one WebSocket message
-    double max_frames_per_second = 200;         // per booth, averaged over a one-second burst
+    // Per booth: audio published at most this many times real time, sustained (server/audio_budget),
+    // with a burst of this many seconds of audio on top (a stalled network's backlog).
+    double max_audio_ratio = 1.5;
+    double audio_burst_seconds = 5;
+    // A booth link with neither frames nor messages for this long is lost: its channel goes off
+    // air (the server pings a quiet booth halfway through; a live client answers).
+    int booth_link_timeout_ms = 3'000;
+    // A booth that connects without a token must send its hello (carrying one) within this time.
+    int hello_timeout_ms = 5'000;
     std::size_t max_connections = 50'000;
     int listener_queue_ms = 200;  // audio queued per listener and channel before it is dropped
     int stall_timeout_ms = 5'000;  // a write pending this long closes the listener

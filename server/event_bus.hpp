@@ -20,7 +20,16 @@
 
 namespace tolk::server {
 
-enum class claim_result { ok, taken, unknown_channel };
+// replaced: the channel was held by a session of the same booth identity (a booth whose link
+// dropped and that reconnected before its old session was declared lost); the claim took it
+// over, and the caller closes the old session (claim_outcome::previous).
+enum class claim_result { ok, replaced, taken, unknown_channel };
+
+struct claim_outcome {
+    claim_result result = claim_result::unknown_channel;
+    std::uint64_t previous = 0;  // replaced: the session that held the channel
+    bool on_air() const { return result == claim_result::ok || result == claim_result::replaced; }
+};
 
 // Aggregated from the latest `stats` reports of a channel's listeners.
 struct heard_summary {
@@ -44,8 +53,9 @@ public:
     virtual std::size_t channel_count() const = 0;
     virtual const std::string& channel_id(std::uint16_t channel) const = 0;
 
-    // One booth per channel: the single place where the on-air decision is made.
-    virtual claim_result claim(std::uint16_t channel, std::uint64_t booth) = 0;
+    // One booth per channel: the single place where the on-air decision is made. `identity`
+    // names the booth across reconnects (its token id; empty: anonymous, never replaces).
+    virtual claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) = 0;
     virtual void release(std::uint16_t channel, std::uint64_t booth) = 0;
     virtual void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) = 0;
     virtual void publish(const frame_ref& frame) = 0;

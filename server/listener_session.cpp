@@ -9,7 +9,7 @@ namespace tolk::server {
 
 listener_session::listener_session(any_stream&& stream, http_request request,
                                    connection_slot slot, server_context& ctx)
-    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener", false),
+    : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener", std::chrono::milliseconds(0)),
       writer_(ws_, ctx, log_, ctx.bus.channel_count()) {}
 
 std::shared_ptr<listener_session> listener_session::self() {

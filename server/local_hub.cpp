@@ -68,21 +68,33 @@ const std::string& local_hub::channel_id(std::uint16_t channel) const {
     return channel < channels_.size() ? channels_[channel]->info.id : unknown;
 }
 
-claim_result local_hub::claim(std::uint16_t channel, std::uint64_t booth) {
+claim_outcome local_hub::claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) {
     if (channel >= channels_.size())
-        return claim_result::unknown_channel;
+        return {claim_result::unknown_channel};
     auto& ch = *channels_[channel];
+    claim_outcome outcome{claim_result::ok};
     {
         std::lock_guard lock(ch.mutex);
-        if (ch.booth != 0)
-            return claim_result::taken;
+        if (ch.booth != 0) {
+            if (identity.empty() || ch.identity != identity)
+                return {claim_result::taken};
+            outcome = {claim_result::replaced, ch.booth};
+        }
         ch.booth = booth;
+        ch.identity = identity;
         ch.info.on_air = true;
         ch.info.clock_offset_us = 0;
     }
+    if (outcome.result == claim_result::replaced) {
+        // Still on air: listeners hear no off-air flap, the new booth's first frame carries a
+        // discontinuity.
+        log("hub")->info("event=\"{}\" channel={} booth {} replaced by booth {} (same identity)", event_name_,
+                         ch.info.id, outcome.previous, booth);
+        return outcome;
+    }
     log("hub")->info("event=\"{}\" channel={} on air (booth {})", event_name_, ch.info.id, booth);
     on_air_changed(ch, true, 0);
-    return claim_result::ok;
+    return outcome;
 }
 
 void local_hub::release(std::uint16_t channel, std::uint64_t booth) {
@@ -94,6 +106,7 @@ void local_hub::release(std::uint16_t channel, std::uint64_t booth) {
         if (ch.booth != booth)
             return;
         ch.booth = 0;
+        ch.identity.clear();
         ch.info.on_air = false;
     }
     log("hub")->info("event=\"{}\" channel={} off air", event_name_, ch.info.id);

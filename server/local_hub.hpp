@@ -39,7 +39,7 @@ public:
     std::size_t channel_count() const override { return channels_.size(); }
     const std::string& channel_id(std::uint16_t channel) const override;
 
-    claim_result claim(std::uint16_t channel, std::uint64_t booth) override;
+    claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) override;
     void release(std::uint16_t channel, std::uint64_t booth) override;
     void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) override;
     void publish(const frame_ref& frame) override;
@@ -57,6 +57,7 @@ private:
         protocol::channel_info info;  // id, number, language, label are fixed
         mutable std::mutex mutex;     // guards the rest
         std::uint64_t booth = 0;      // 0: off air
+        std::string identity;         // the on-air booth's identity ("" anonymous)
         // Who is on (any shard), by address: joining and leaving are O(1), so a whole hall
         // reconnecting at once costs O(N), not O(N^2).
         std::unordered_map<const listener_link*, std::weak_ptr<listener_link>> subscribers;

@@ -39,7 +39,10 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("frames_in_total", frames_in, "audio frames accepted from booths");
     c("frames_bad_total", frames_bad, "audio frames refused as malformed");
     c("messages_oversized_total", messages_oversized, "messages refused as too big");
-    c("booths_rate_limited_total", booths_rate_limited, "booths closed for exceeding the frame rate");
+    c("booths_rate_limited_total", booths_rate_limited, "booths closed for publishing faster than real time allows");
+    c("booths_replaced_total", booths_replaced, "stale booth sessions replaced by the same booth reconnecting");
+    c("booth_links_lost_total", booth_links_lost, "booths gone quiet past the link timeout (channel off air)");
+    c("booth_hello_timeouts_total", booth_hello_timeouts, "booths closed for sending no hello with a token in time");
     c("listener_sessions_total", listener_sessions, "listener connections");
     c("frames_out_total", frames_out, "audio frames written to listeners");
     c("frames_dropped_total", frames_dropped, "audio frames dropped for slow listeners");

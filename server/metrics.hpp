@@ -21,7 +21,10 @@ struct metrics {
     counter frames_in{0};             // accepted from booths
     counter frames_bad{0};            // refused: unparsable frame or invalid Opus
     counter messages_oversized{0};
-    counter booths_rate_limited{0};
+    counter booths_rate_limited{0};   // closed for publishing faster than real time allows
+    counter booths_replaced{0};       // stale sessions closed by the same booth reconnecting
+    counter booth_links_lost{0};      // booths gone quiet past booth_link_timeout_ms
+    counter booth_hello_timeouts{0};  // booths that sent no hello (with a token) in time
     counter listener_sessions{0};
     counter frames_out{0};            // written to listeners
     counter frames_dropped{0};        // dropped from a slow listener's queue

@@ -1,5 +1,7 @@
 #include "server/session_registry.hpp"
 
+#include "protocol/close_code.hpp"
+
 #include <vector>
 
 namespace tolk::server {
@@ -16,6 +18,20 @@ void session_registry::remove(std::uint64_t id) {
     sessions_.erase(id);
 }
 
+bool session_registry::close(std::uint64_t id, std::uint16_t code, std::string reason) {
+    std::shared_ptr<closable> session;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(id);
+        if (it != sessions_.end())
+            session = it->second.lock();
+    }
+    if (!session)
+        return false;
+    session->request_close(code, std::move(reason));
+    return true;
+}
+
 void session_registry::close_all() {
     std::vector<std::shared_ptr<closable>> open;
     {
@@ -25,7 +41,7 @@ void session_registry::close_all() {
                 open.push_back(std::move(s));
     }
     for (const auto& s : open)
-        s->close_going_away();
+        s->request_close(protocol::close_code::going_away, "server shutting down");
 }
 
 std::size_t session_registry::size() const {

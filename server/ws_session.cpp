@@ -15,13 +15,13 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 ws_session::ws_session(any_stream&& stream, http_request request, connection_slot slot,
-                       server_context& ctx, const char* kind, bool keep_alive_pings)
+                       server_context& ctx, const char* kind, std::chrono::milliseconds link_timeout)
     : ctx_(ctx),
       log_(log(kind)),
       ws_(std::move(stream)),
       request_(std::move(request)),
       slot_(std::move(slot)),
-      keep_alive_pings_(keep_alive_pings) {}
+      link_timeout_(link_timeout) {}
 
 ws_session::~ws_session() {
     if (id_ != 0)
@@ -35,8 +35,7 @@ void ws_session::start() {
 }
 
 asio::awaitable<void> ws_session::run() {
-    ws_.configure(ctx_.config.limits.max_message_bytes, std::chrono::seconds(5),
-                  keep_alive_pings_ ? std::chrono::seconds(30) : std::chrono::seconds(0));
+    ws_.configure(ctx_.config.limits.max_message_bytes, std::chrono::seconds(5), link_timeout_);
     auto [ec] = co_await ws_.accept(request_);
     if (ec) {
         log_->debug("session {}: handshake failed: {}", id_, ec.message());
@@ -69,6 +68,8 @@ asio::awaitable<void> ws_session::receive() {
                 ++ctx_.counters.messages_oversized;
                 log_->warn("session {}: closed: message over {} bytes", id_,
                            ctx_.config.limits.max_message_bytes);
+            } else if (ec == beast::error::timeout) {
+                link_lost_ = true;
             } else if (ec != websocket::error::closed && ec != asio::error::operation_aborted &&
                        ec != asio::error::eof) {
                 log_->debug("session {}: read ended: {}", id_, ec.message());
@@ -119,10 +120,12 @@ void ws_session::close(std::uint16_t code, std::string reason) {
     queue_close(code, std::move(reason));
 }
 
-void ws_session::close_going_away() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
-        if (!self->closing_)
-            self->close(close_code::going_away, "server shutting down");
+void ws_session::request_close(std::uint16_t code, std::string reason) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+        if (!self->closing_) {
+            self->on_close_requested(code);
+            self->close(code, std::move(reason));
+        }
     });
 }
 

@@ -28,14 +28,16 @@ namespace close_code = protocol::close_code;
 
 class ws_session : public closable, public std::enable_shared_from_this<ws_session> {
 public:
-    // keep_alive_pings: the server pings the peer when it is quiet (booths: a dead booth goes
-    // off air). Listeners are not pinged: a dead listener's writes stall and its watchdog closes it.
+    // link_timeout (0: none): a peer from which nothing arrives for this long is lost and the
+    // session ends; the server pings it halfway through, so a live but quiet peer answers (booths:
+    // a dead booth goes off air). Listeners have none: a dead listener's writes stall and its
+    // watchdog closes it.
     ws_session(any_stream&& stream, http_request request, connection_slot slot,
-               server_context& ctx, const char* kind, bool keep_alive_pings);
+               server_context& ctx, const char* kind, std::chrono::milliseconds link_timeout);
     ~ws_session() override;
 
     void start();
-    void close_going_away() override;
+    void request_close(std::uint16_t code, std::string reason) override;
 
 protected:
     // All on the shard. on_closed runs once, after the reader has ended.
@@ -49,6 +51,8 @@ protected:
     virtual void queue_text(std::shared_ptr<const std::string> text);
     virtual void queue_close(std::uint16_t code, std::string reason);
     virtual void on_teardown() {}
+    // Another part of the server closes this session (request_close), just before the close.
+    virtual void on_close_requested(std::uint16_t /*code*/) {}
 
     void send(const protocol::control_message& message);
     // Queue a close after what is already queued, and ignore further input.
@@ -62,6 +66,8 @@ protected:
     void received(bool text, std::span<const std::uint8_t> data, std::int64_t received_us);
     void mark_closing() { closing_ = true; }
     bool closing() const { return closing_; }
+    // The reader ended because nothing arrived within the link timeout.
+    bool link_lost() const { return link_lost_; }
     bool done() const { return done_; }
     void teardown();  // ends the connection at once
     boost::asio::any_io_executor executor() const;
@@ -85,13 +91,14 @@ private:
 
     http_request request_;
     connection_slot slot_;
-    bool keep_alive_pings_;
+    std::chrono::milliseconds link_timeout_;
     std::deque<outgoing> texts_;  // the default text queue (booths)
     std::uint64_t id_ = 0;
     int protocol_errors_ = 0;
     bool open_ = false;     // the handshake is done
     bool closing_ = false;  // a close is queued: ignore further input
     bool done_ = false;     // the connection is over
+    bool link_lost_ = false;
     bool text_writer_running_ = false;
 };
 

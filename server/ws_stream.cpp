@@ -43,8 +43,8 @@ beast::tcp_stream& ws_stream::tcp() {
     return std::visit([](auto& ws) -> beast::tcp_stream& { return beast::get_lowest_layer(ws); }, ws_);
 }
 
-void ws_stream::configure(std::size_t read_message_max, std::chrono::seconds handshake_timeout,
-                          std::chrono::seconds idle_timeout) {
+void ws_stream::configure(std::size_t read_message_max, std::chrono::milliseconds handshake_timeout,
+                          std::chrono::milliseconds idle_timeout) {
     std::visit(
         [&](auto& ws) {
             beast::get_lowest_layer(ws).expires_never();

@@ -35,8 +35,8 @@ public:
     // idle_timeout 0: no idle timeout and no server-initiated pings, so Beast never writes on
     // its own except to answer the peer (listeners: a dead listener is found by its writer's
     // stall watchdog instead; on plain TCP Beast does not even read, see listener_session).
-    void configure(std::size_t read_message_max, std::chrono::seconds handshake_timeout,
-                   std::chrono::seconds idle_timeout);
+    void configure(std::size_t read_message_max, std::chrono::milliseconds handshake_timeout,
+                   std::chrono::milliseconds idle_timeout);
     bool got_text() const;
     boost::asio::awaitable<std::tuple<error_code>> accept(const http_request& request);
     boost::asio::awaitable<std::tuple<error_code, std::size_t>> read(boost::beast::flat_buffer& buffer);

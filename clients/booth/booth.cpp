@@ -21,7 +21,8 @@ codec::encoder_options encoder_for(const booth_options& options) {
 client::connection_options connection_for(const booth_options& options) {
     client::connection_options c;
     c.url = options.server;
-    c.target = options.server.endpoint("/ws/booth?channel=" + client::url_encode(options.channel));
+    c.target = options.server.endpoint("/ws/booth?channel=" + client::url_encode(options.channel) +
+                                       (options.name.empty() ? "" : "&name=" + client::url_encode(options.name)));
     c.client_name = "tolk-booth/0.1";
     c.token = options.token;
     c.max_queued_audio = static_cast<std::size_t>(1000 / options.frame_ms);  // 1 s of audio
@@ -105,15 +106,19 @@ bool booth::on_close(const client::close_info& info) {
                   c.audio_sent, c.audio_dropped);
         return false;
     }
-    if (client::is_permanent_refusal(info.code)) {
-        std::fprintf(stderr, "tolk-booth: the server refused channel \"%s\" (close %u): %s\n"
-                             "tolk-booth: retrying will not fix this; giving up.\n",
-                     options_.channel.c_str(), info.code, info.reason.c_str());
+    const auto give_up = [&](const char* what, const char* why) {
+        std::fprintf(stderr, "tolk-booth: %s channel \"%s\" (close %u): %s\ntolk-booth: %s\n", what,
+                     options_.channel.c_str(), info.code, info.reason.c_str(), why);
         exit_code_ = 2;
         source_->stop();
         stopping_ = true;
         return false;
-    }
+    };
+    if (client::is_permanent_refusal(info.code))
+        return give_up("the server refused", "retrying will not fix this; giving up.");
+    if (info.code == protocol::close_code::replaced)
+        return give_up("a newer connection of this same booth took over",
+                       "this one stops (the other one is on air).");
     if (info.code == protocol::close_code::channel_taken) {
         log->warn("channel {}: held by another booth; waiting for it to leave (retrying)", options_.channel);
         return true;

@@ -27,6 +27,7 @@ struct booth_options {
     int bitrate = 0;  // Opus bit/s; 0: what the server asks for in `welcome` (else 32000)
     int frame_ms = 20;
     std::string token;  // a booth token (tolk-server token issue); empty: none (demo event, loopback)
+    std::string name;   // without a token: who this booth is across reconnects (?name=)
 };
 
 class booth final : public client::connection_handler {

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     app.add_option("--channel", options.channel, "channel id, e.g. en")->required();
     app.add_option("--token", options.token, "booth token (tolk-server token issue); also $TOLK_TOKEN")
         ->envname("TOLK_TOKEN");
+    app.add_option("--name", options.name,
+                   "this booth's name; without a token (demo event) a reconnect under the same name "
+                   "takes the channel over from its own stale connection");
     app.add_option("--input", options.input, "FILE.wav, tone:HZ, - (s16le 48 kHz mono on stdin) or device:NAME")
         ->required();
     app.add_flag("--loop", options.loop, "start a file over at its end");

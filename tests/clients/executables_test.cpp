@@ -158,6 +158,23 @@ TEST_F(executables, booth_refused_by_another_booth_waits_and_goes_on_air_when_it
     EXPECT_EQ(second.wait(5s), 0);
 }
 
+TEST_F(executables, a_restarted_booth_takes_its_channel_over_from_its_own_stale_connection) {
+    // The interpreter's laptop reconnects (a new process here) while the server still holds the
+    // old connection: same booth name, so the new one goes on air at once and the old one stops.
+    auto& old_one = spawn({bin("tolk-booth"), "--server", url_, "--channel", "fr", "--name", "FR booth A",
+                           "--input", "tone:300"},
+                          {.err = true});
+    ASSERT_TRUE(old_one.wait_for_line(stream::err, "on air", 10s)) << old_one.output(stream::err);
+    auto& new_one = spawn({bin("tolk-booth"), "--server", url_, "--channel", "fr", "--name", "FR booth A",
+                           "--input", "tone:500"},
+                          {.err = true});
+    EXPECT_TRUE(new_one.wait_for_line(stream::err, "on air", 10s)) << new_one.output(stream::err);
+    EXPECT_EQ(old_one.wait(10s), 2);
+    EXPECT_NE(old_one.read_all(stream::err, 2s).find("took over"), std::string::npos) << old_one.output(stream::err);
+    new_one.signal(SIGTERM);
+    EXPECT_EQ(new_one.wait(5s), 0);
+}
+
 TEST_F(executables, booth_refused_for_good_exits_2_with_the_reason) {
     auto& unknown = spawn({bin("tolk-booth"), "--server", url_, "--channel", "no-such-channel", "--input",
                            "tone:500"},

@@ -31,7 +31,8 @@ name = "ping hammer"
 [audio]
 listener_queue_ms = 10000
 [limits]
-max_frames_per_second = 1000000.0
+max_audio_ratio = 100
+audio_burst_seconds = 60
 listener_send_buffer = 4096
 [[channels]]
 id = "en"
