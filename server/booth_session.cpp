@@ -101,9 +101,11 @@ void booth_session::go_on_air() {
     // or on the demo event the name it gives (`?name=`, as tolk-booth --name sends it).
     if (!token_id_.empty())
         identity_ = "jti:" + token_id_;
-    else if (auto name = query_param(request().target(), "name"); name && !name->empty())
-        identity_ = "demo:" + name->substr(0, 64);
-    const auto claimed = ctx_.bus.claim(*channel_, id(), identity_);
+    else if (auto name = query_param(request().target(), "name"); name && !name->empty()) {
+        booth_name_ = name->substr(0, 64);
+        identity_ = "demo:" + booth_name_;
+    }
+    const auto claimed = ctx_.bus.claim(*channel_, id(), {identity_, booth_name_, peer_});
     if (!claimed.on_air()) {
         ++ctx_.counters.booth_refused_taken;
         refuse(close_code::channel_taken, "channel_taken",

@@ -79,8 +79,8 @@ void channel_watch::stop() {
         log("recorder")->warn("recordings not flushed within 2 s of the stop");
 }
 
-claim_outcome channel_watch::claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) {
-    const auto result = hub_.claim(channel, booth, identity);
+claim_outcome channel_watch::claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) {
+    const auto result = hub_.claim(channel, booth, who);
     if (!result.on_air() || channel >= channels_.size())
         return result;
     auto& w = *channels_[channel];
@@ -91,18 +91,20 @@ claim_outcome channel_watch::claim(std::uint16_t channel, std::uint64_t booth, c
         w.audio.reset();
         w.link.on_reconnect();
         w.booth = booth;
+        w.booth_name = who.name.empty() ? "booth " + std::to_string(booth) : who.name;
+        w.booth_address = who.address;
         w.last_frame.reset();
         w.last_sequence.reset();
     }
     if (recorder_ && w.recorded) {
         if (result.result == claim_result::replaced)
             recorder_->end_segment(w.id);
-        recorder_->start_segment(w.id, std::to_string(booth), monitor::clock::now());
+        recorder_->start_segment(w.id, who.name.empty() ? std::to_string(booth) : who.name, monitor::clock::now());
     }
+    const std::string from = who.address.empty() ? std::string() : " from " + who.address;
     note(w.id, result.result == claim_result::replaced
-                   ? "booth " + std::to_string(booth) + " replaced booth " + std::to_string(result.previous) +
-                         " (same booth reconnected)"
-                   : "booth " + std::to_string(booth) + " on air");
+                   ? "\"" + who.name + "\" reconnected" + from + " and replaced its stale connection"
+                   : "\"" + (who.name.empty() ? "booth " + std::to_string(booth) : who.name) + "\" on air" + from);
     return result;
 }
 
@@ -111,15 +113,17 @@ void channel_watch::release(std::uint16_t channel, std::uint64_t booth) {
     if (channel >= channels_.size())
         return;
     auto& w = *channels_[channel];
+    std::string name;
     {
         std::lock_guard lock(w.mutex);
         if (w.booth != booth)
             return;
         w.booth = 0;
+        name = w.booth_name;
     }
     if (recorder_ && w.recorded)
         recorder_->end_segment(w.id);
-    note(w.id, "booth " + std::to_string(booth) + " off air");
+    note(w.id, "\"" + name + "\" off air");
 }
 
 void channel_watch::publish(const frame_ref& frame) {

@@ -51,7 +51,7 @@ public:
     std::optional<std::uint16_t> find(std::string_view id) const override { return hub_.find(id); }
     std::size_t channel_count() const override { return hub_.channel_count(); }
     const std::string& channel_id(std::uint16_t channel) const override { return hub_.channel_id(channel); }
-    claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) override;
+    claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) override;
     void release(std::uint16_t channel, std::uint64_t booth) override;
     void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) override {
         hub_.set_clock_offset(channel, offset_us);

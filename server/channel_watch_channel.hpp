@@ -15,6 +15,8 @@ struct channel_watch::watched {
     monitor::channel_monitor audio;
     monitor::link_monitor link;
     std::uint64_t booth = 0;
+    std::string booth_name;     // the on-air booth's name (token subject), for technicians
+    std::string booth_address;
     std::optional<time_point> last_frame;
     std::optional<std::uint32_t> last_sequence;
     std::uint64_t clipped_before = 0;  // clipped samples of the ended segments

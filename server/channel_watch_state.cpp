@@ -72,6 +72,10 @@ void channel_watch::publish_state(monitor::time_point now, const std::vector<mon
         {
             std::lock_guard lock(w.mutex);
             c.booth = w.booth;
+            if (w.booth != 0) {
+                c.booth_name = w.booth_name;
+                c.booth_address = w.booth_address;
+            }
             c.audio = w.audio.snapshot();
             c.link = w.link.snapshot();
             c.clipped_samples_total = w.clipped_before + c.audio.clipped_samples;

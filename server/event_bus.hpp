@@ -25,6 +25,15 @@ namespace tolk::server {
 // over, and the caller closes the old session (claim_outcome::previous).
 enum class claim_result { ok, replaced, taken, unknown_channel };
 
+// Who a booth is: `key` names it across reconnects (its token id; on the demo event its
+// `?name=`; empty: anonymous, never replaces), `name` is what technicians see (the token's
+// subject), `address` where it connects from.
+struct booth_identity {
+    std::string key;
+    std::string name;
+    std::string address;
+};
+
 struct claim_outcome {
     claim_result result = claim_result::unknown_channel;
     std::uint64_t previous = 0;  // replaced: the session that held the channel
@@ -53,9 +62,9 @@ public:
     virtual std::size_t channel_count() const = 0;
     virtual const std::string& channel_id(std::uint16_t channel) const = 0;
 
-    // One booth per channel: the single place where the on-air decision is made. `identity`
-    // names the booth across reconnects (its token id; empty: anonymous, never replaces).
-    virtual claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) = 0;
+    // One booth per channel: the single place where the on-air decision is made. A booth of the
+    // same identity key as the one on air replaces it.
+    virtual claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) = 0;
     virtual void release(std::uint16_t channel, std::uint64_t booth) = 0;
     virtual void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) = 0;
     virtual void publish(const frame_ref& frame) = 0;

@@ -68,7 +68,7 @@ const std::string& local_hub::channel_id(std::uint16_t channel) const {
     return channel < channels_.size() ? channels_[channel]->info.id : unknown;
 }
 
-claim_outcome local_hub::claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) {
+claim_outcome local_hub::claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) {
     if (channel >= channels_.size())
         return {claim_result::unknown_channel};
     auto& ch = *channels_[channel];
@@ -76,12 +76,12 @@ claim_outcome local_hub::claim(std::uint16_t channel, std::uint64_t booth, const
     {
         std::lock_guard lock(ch.mutex);
         if (ch.booth != 0) {
-            if (identity.empty() || ch.identity != identity)
+            if (who.key.empty() || ch.identity != who.key)
                 return {claim_result::taken};
             outcome = {claim_result::replaced, ch.booth};
         }
         ch.booth = booth;
-        ch.identity = identity;
+        ch.identity = who.key;
         ch.info.on_air = true;
         ch.info.clock_offset_us = 0;
     }

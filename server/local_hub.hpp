@@ -39,7 +39,7 @@ public:
     std::size_t channel_count() const override { return channels_.size(); }
     const std::string& channel_id(std::uint16_t channel) const override;
 
-    claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const std::string& identity) override;
+    claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) override;
     void release(std::uint16_t channel, std::uint64_t booth) override;
     void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) override;
     void publish(const frame_ref& frame) override;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     CLI::App app{"tolk-server: live interpretation channels over WebSocket (tokens: tolk-server token|key|password)"};
     std::string config_file, listen, tls_cert, tls_key, web_root, public_url, qr_sheet;
     std::string log_level = "info";
+    std::string log_format = "text";
     int io_threads = -1;
     bool want_cert = false;
     app.add_option("--config", config_file, "event configuration (TOML); default: built-in demo event")
@@ -44,8 +45,11 @@ int main(int argc, char** argv) {
     app.add_option("--public-url", public_url, "base URL phones open (default: first LAN address)");
     app.add_option("--qr-sheet", qr_sheet, "write the join sheet (QR codes, HTML with SVG) to this file");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+    app.add_option("--log-format", log_format, "text (for people) or json (one object per line, for log shippers)")
+        ->check(CLI::IsMember({"text", "json"}));
     CLI11_PARSE(app, argc, argv);
     spdlog::set_level(spdlog::level::from_str(log_level));
+    tolk::server::set_log_format(log_format == "json" ? tolk::server::log_format::json : tolk::server::log_format::text);
 
     if (want_cert) {
         const std::string cert = tls_cert.empty() ? "tolk-cert.pem" : tls_cert;

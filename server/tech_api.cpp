@@ -42,6 +42,8 @@ json channel_json(const tech_channel& c, const std::vector<monitor::alarm>& acti
             {"label", c.label},
             {"on_air", c.on_air},
             {"booth", c.booth},
+            {"booth_name", c.booth_name},
+            {"booth_address", c.booth_address},
             {"listeners", c.listeners},
             {"recorded", c.recorded},
             {"alarms", std::move(alarms)},

@@ -19,6 +19,8 @@ struct tech_channel {
     std::string label;
     bool on_air = false;
     std::uint64_t booth = 0;        // the booth session on air (0: none)
+    std::string booth_name;         // its name (token subject; "booth N" without a token)
+    std::string booth_address;      // where it connects from
     std::uint32_t listeners = 0;    // subscribed now
     bool recorded = false;          // switched on in [recording]
     monitor::channel_snapshot audio;  // this on-air segment

@@ -224,6 +224,9 @@ void recorder::open(const item& it) {
     const std::string stem = file_safe(it.channel) + "_" + utc_time(it.start, '-');
     std::filesystem::path path = options_.folder / (stem + ".opus");
     std::error_code ignored;
+    // A folder named in the event file that is not there yet is made (as `mkdir -p` would); one
+    // that cannot be made fails below, with the reason, like any unwritable folder.
+    std::filesystem::create_directories(options_.folder, ignored);
     for (int n = 2; std::filesystem::exists(path, ignored) && n < 1000; ++n) {
         path = options_.folder / (stem + "_" + std::to_string(n) + ".opus");
     }

@@ -8,6 +8,8 @@
 
 #include "codec/signals.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace tolk::test {
 namespace {
 
@@ -57,6 +59,14 @@ TEST_F(booth_reconnect_test, the_same_booth_reconnecting_replaces_its_stale_sess
     EXPECT_EQ(heard.discontinuities, 2u);  // each booth session's first frame
     EXPECT_FALSE(heard_off_air(*listener, "en"));
     EXPECT_NE(metrics().find("tolk_booths_replaced_total 1\n"), std::string::npos);
+    // The technician sees which booth is on air, by the name in its token, and where it is.
+    const auto tech = nlohmann::json::parse(http_get("/api/tech").second);
+    EXPECT_EQ(tech["channels"][0]["booth_name"], "EN booth A") << tech["channels"][0].dump();
+    EXPECT_EQ(tech["channels"][0]["booth_address"], "127.0.0.1");
+    bool logged = false;
+    for (const auto& e : tech["events"])
+        logged |= e.dump().find("EN booth A\\\" reconnected from 127.0.0.1") != std::string::npos;
+    EXPECT_TRUE(logged) << tech["events"].dump();
 
     // Another booth, with a valid token of its own, is still refused while the channel is held.
     EXPECT_EQ(outcome("/ws/booth?channel=en&token=" + booth_token()), cc::channel_taken);
