@@ -80,7 +80,7 @@ function drawTile(c, index, at) {
   el.querySelector('.badges').innerHTML = c.alarms.map((k) => `<span class="badge" data-kind="${esc(k)}">${esc(t(lang, `kind_${k}`))}</span>`).join('') +
     (c.recorded ? `<span class="badge ok">● ${esc(t(lang, 'recording'))}</span>` : '');
   const f = [
-    [t(lang, 'booth'), c.on_air ? c.booth : '—'], [t(lang, 'listeners'), c.listeners],
+    [t(lang, 'booth'), c.on_air ? (c.booth_name || c.booth) : '—'], [t(lang, 'listeners'), c.listeners],
     ['dBFS', `${fmt(c.audio.rms_dbfs)} / ${fmt(c.audio.peak_dbfs)}`],
     [t(lang, 'loudness'), fmt(c.audio.short_term_lufs, 1, ' LUFS')], [t(lang, 'integrated'), fmt(c.audio.integrated_lufs, 1, ' LUFS')],
     [t(lang, 'bandwidth'), c.audio.bandwidth_hz ? fmt(c.audio.bandwidth_hz / 1000, 1, ' kHz') : '—'],
