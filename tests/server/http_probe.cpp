@@ -9,7 +9,9 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <stdexcept>
@@ -49,26 +51,41 @@ std::string http_reply::header(const std::string& name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+template <class Stream>
+asio::awaitable<http_reply> exchange(Stream& stream, const asio::ip::tcp::endpoint& server, const http_call& call) {
+    http::request<http::string_body> req{http::string_to_verb(call.method), call.target, 11};
+    req.set(http::field::host, server.address().to_string() + ":" + std::to_string(server.port()));
+    for (const auto& [name, value] : call.headers)
+        req.set(name, value);
+    req.body() = call.body;
+    req.prepare_payload();
+    co_await http::async_write(stream, req, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    co_await http::async_read(stream, buffer, res, asio::use_awaitable);
+    http_reply out{res.result_int(), res.body(), {}};
+    for (const auto& field : res)
+        out.headers.emplace(boost::algorithm::to_lower_copy(std::string(field.name_string())), std::string(field.value()));
+    co_return out;
+}
+
+}  // namespace
+
 http_reply http_request(const asio::ip::tcp::endpoint& server, const http_call& call, std::chrono::seconds timeout) {
     return run_bounded<http_reply>(
         [&]() -> asio::awaitable<http_reply> {
             beast::tcp_stream stream(co_await asio::this_coro::executor);
             co_await connect(stream, server, call.local_address);
-            http::request<http::string_body> req{http::string_to_verb(call.method), call.target, 11};
-            req.set(http::field::host, server.address().to_string() + ":" + std::to_string(server.port()));
-            for (const auto& [name, value] : call.headers)
-                req.set(name, value);
-            req.body() = call.body;
-            req.prepare_payload();
-            co_await http::async_write(stream, req, asio::use_awaitable);
-            beast::flat_buffer buffer;
-            http::response<http::string_body> res;
-            co_await http::async_read(stream, buffer, res, asio::use_awaitable);
-            http_reply out{res.result_int(), res.body(), {}};
-            for (const auto& field : res)
-                out.headers.emplace(boost::algorithm::to_lower_copy(std::string(field.name_string())),
-                                    std::string(field.value()));
-            co_return out;
+            if (call.tls_ca.empty())
+                co_return co_await exchange(stream, server, call);
+            asio::ssl::context tls(asio::ssl::context::tls_client);
+            tls.load_verify_file(call.tls_ca);
+            tls.set_verify_mode(asio::ssl::verify_peer);
+            beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), tls);
+            co_await secure.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+            co_return co_await exchange(secure, server, call);
         },
         timeout);
 }

@@ -22,6 +22,7 @@ struct http_call {
     header_list headers;
     std::string body;
     std::string local_address;  // empty: the system's choice (127.0.0.1)
+    std::string tls_ca;         // not empty: HTTPS, trusting this certificate file only
 };
 
 struct http_reply {

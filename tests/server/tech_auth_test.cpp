@@ -9,6 +9,7 @@
 #include "server/auth/key_store.hpp"
 #include "server/auth/password.hpp"
 #include "server/auth/tokens.hpp"
+#include "server/tls.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +41,7 @@ protected:
         std::error_code ec;
         fs::remove_all(dir_, ec);
     }
-    void start_event(bool private_event) {
+    void start_event(bool private_event, bool tls = false) {
         std::ofstream(dir_ / "event.toml")
             << "[event]\nname = \"" << event_name
             << "\"\n[[channels]]\nid = \"en\"\nlanguage = \"en\"\nlabel = \"English\"\n"
@@ -52,6 +53,11 @@ protected:
         c.listen_address = "127.0.0.1";
         c.listen_port = 0;
         c.io_threads = 2;
+        if (tls) {
+            server::make_self_signed(dir_ / "cert.pem", dir_ / "key.pem", {"127.0.0.1"});
+            c.tls_cert = (dir_ / "cert.pem").string();
+            c.tls_key = (dir_ / "key.pem").string();
+        }
         start(c);
         key_ = std::make_unique<auth::signing_key>(auth::signing_key::load_or_create(dir_ / "state"));
     }
@@ -160,6 +166,17 @@ TEST_F(tech_auth_test, password_login_right_and_wrong) {
     EXPECT_EQ(out.header("set-cookie"), "tolk_tech=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     const auto m = metrics();
     EXPECT_NE(m.find("tolk_access_refused_total{role=\"technician\",reason=\"wrong_password\"} 2"), std::string::npos) << m;
+}
+
+TEST_F(tech_auth_test, the_login_cookie_is_secure_over_https) {
+    start_event(false, true);
+    http_call call{"POST", "/api/login", {{"Content-Type", "application/json"}},
+                   R"({"name":"alice","password":"correct horse"})", elsewhere, (dir_ / "cert.pem").string()};
+    const auto https = http_request(endpoint_, call);
+    ASSERT_EQ(https.status, 200) << https.body;
+    EXPECT_TRUE(https.header("set-cookie").ends_with("; HttpOnly; SameSite=Strict; Secure")) << https.header("set-cookie");
+    call.tls_ca.clear();  // the same port over plain HTTP: no Secure (the browser would drop the cookie)
+    EXPECT_TRUE(http_request(endpoint_, call).header("set-cookie").ends_with("; HttpOnly; SameSite=Strict"));
 }
 
 TEST_F(tech_auth_test, a_booth_token_is_no_technicians_and_a_technicians_login_is_no_booth_token) {
