@@ -30,6 +30,7 @@ export function render(app, conn, onChoose) {
 function renderUnlock(app, t) {
   $('unlock').hidden = !app.locked;
   document.querySelector('main').hidden = !!app.locked;
+  $('details').hidden = !!app.locked;
   $('unlock-help').textContent = t('privateEvent');
   $('passcode-label').textContent = t('passcode');
   $('unlock-go').textContent = t('join');
