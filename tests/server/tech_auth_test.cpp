@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -166,6 +168,37 @@ TEST_F(tech_auth_test, password_login_right_and_wrong) {
     EXPECT_EQ(out.header("set-cookie"), "tolk_tech=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     const auto m = metrics();
     EXPECT_NE(m.find("tolk_access_refused_total{role=\"technician\",reason=\"wrong_password\"} 2"), std::string::npos) << m;
+}
+
+TEST_F(tech_auth_test, a_flood_of_wrong_passwords_is_bounded_and_costs_the_others_nothing) {
+    start_event(false);
+    // 64 guesses at once: Argon2id runs off the I/O threads, at most 16 wait, the rest are told
+    // "busy" at once; meanwhile the server answers everyone else.
+    constexpr int guesses = 64;
+    std::atomic<int> answered{0}, refused{0}, busy{0};
+    std::vector<std::thread> attackers;
+    for (int i = 0; i < guesses; ++i)
+        attackers.emplace_back([&, i] {
+            const auto r = http_request(endpoint_, {"POST", "/api/login", {{"Content-Type", "application/json"}},
+                                                    R"({"name":"alice","password":"guess )" + std::to_string(i) + "\"}",
+                                                    elsewhere},
+                                        std::chrono::seconds(60));
+            (r.status == 401 ? refused : r.status == 503 ? busy : answered) += 1;
+        });
+    const auto health = get("/healthz");
+    const int done_by_then = refused + busy + answered;
+    auto listener = connect("/ws/listen");
+    EXPECT_TRUE(listener->wait_for([](auto& m) { return !test_client::of_type(m, "welcome").empty(); }));
+    for (auto& t : attackers)
+        t.join();
+    EXPECT_EQ(health.status, 200);
+    EXPECT_LT(done_by_then, guesses) << "the health check was answered while guesses were still being checked";
+    EXPECT_EQ(answered, 0);
+    EXPECT_EQ(refused + busy, guesses);
+    EXPECT_GT(busy, 0) << "more than 16 at once are turned away";
+    EXPECT_GE(refused, 16);
+    listener->close();
+    listener->wait_closed();
 }
 
 TEST_F(tech_auth_test, the_login_cookie_is_secure_over_https) {
