@@ -152,6 +152,13 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
         return make(req, http::status::ok, "text/plain; version=0.0.4",
                     ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx) + ctx.access->prometheus() +
                         (ctx.watch ? channel_metrics(*ctx.watch->state()) : std::string()));
+    if (path == "/api/tech/listener_token") {  // null on a public event: listening needs nothing
+        const auto issued = ctx.access->event().private_listeners
+                                ? ctx.access->issue_listener_token("technician listen-in", std::chrono::hours(1))
+                                : std::nullopt;
+        return make(req, http::status::ok, "application/json",
+                    json{{"token", issued ? json(issued->token) : json(nullptr)}}.dump());
+    }
     if (path == "/api/tech" && ctx.watch)
         return make(req, http::status::ok, "application/json", *ctx.watch->state_json());
     if (asset)

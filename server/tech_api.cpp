@@ -137,7 +137,8 @@ json tech_json(const tech_state& st) {
 path_scope scope_of(std::string_view path) {
     if (path == "/metrics")
         return path_scope::metrics;
-    if (path == "/api/tech" || path == "/ws/tech" || path == "/status" || path == "/join")
+    if (path == "/api/tech" || path == "/api/tech/listener_token" || path == "/ws/tech" || path == "/status" ||
+        path == "/join")
         return path_scope::technician;
     return path_scope::open;
 }

@@ -24,7 +24,8 @@ std::string channel_metrics(const tech_state& state);
 //   open        everyone: the phone app, /healthz, /api/channels (a private event's list is
 //               filtered by http_api), /api/login, and the console's page itself (/tech, /tech/…:
 //               no data, it shows the login form when /api/tech answers 401)
-//   technician  /api/tech, /ws/tech, /status, /join (its codes may carry a listener token)
+//   technician  /api/tech, /api/tech/listener_token (the console's listen-in on a private event),
+//               /ws/tech, /status, /join (its codes may carry a listener token)
 //   metrics     /metrics (a technician token too, as a bearer token for Prometheus)
 enum class path_scope { open, technician, metrics };
 path_scope scope_of(std::string_view path);

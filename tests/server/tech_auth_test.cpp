@@ -279,6 +279,14 @@ TEST_F(tech_auth_test, a_private_events_listener_needs_the_passcode_or_a_listene
     EXPECT_NE(m.find("tolk_access_refused_total{role=\"listener\",reason=\"passcode_required\"} 2"), std::string::npos) << m;
 }
 
+TEST_F(tech_auth_test, the_consoles_listen_in_gets_a_listener_token_on_a_private_event) {
+    start_event(true);
+    EXPECT_EQ(get("/api/tech/listener_token").status, 401);
+    const auto answer = json::parse(get("/api/tech/listener_token", {}, "127.0.0.1").body);
+    ASSERT_TRUE(answer["token"].is_string());
+    EXPECT_TRUE(ws("/ws/listen?channels=en&token=" + answer["token"].get<std::string>()).admitted);
+}
+
 TEST_F(tech_auth_test, a_listener_token_for_one_channel_hears_that_channel_only) {
     start_event(true);
     auto c = connect("/ws/listen?token=" + token(auth::role::listener, {"fr"}));
