@@ -6,14 +6,21 @@
 //
 // Ownership: one instance, owned by `server`, built at start-up; sessions hold it by reference
 // (server_context). Thread-safety: the keys and settings are read-only after construction; the
-// revocation list locks itself; the counters are relaxed atomics. Calls do one stat() (the
-// revocation list's refresh) and one signature check: cheap, but not per audio frame.
+// revocation list locks itself; the counters are guarded by a mutex. Calls do one stat() (the
+// revocation list's refresh) and one signature check: cheap, but not per audio frame. Password
+// and passcode checks (Argon2id) run on the password_gate's workers, awaited by the session.
 
 #include "server/auth/policy.hpp"
 #include "server/auth/revocation_list.hpp"
 #include "server/auth/settings.hpp"
+#include "server/auth/key_store.hpp"
+#include "server/auth/password.hpp"
+#include "server/auth/tokens.hpp"
 #include "server/config.hpp"
+#include "server/password_gate.hpp"
+#include "server/request_credentials.hpp"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 
 #include <mutex>
@@ -39,6 +46,19 @@ struct access_outcome {
     explicit operator bool() const { return decision.allowed; }
 };
 
+// What POST /api/login gets: a technician token, or why not (HTTP status and reason).
+struct login_outcome {
+    std::optional<auth::issued_token> token;
+    int status = 401;              // 200 with a token; 401 wrong name or password; 503 busy
+    std::string_view reason_code;  // "login", "wrong_password", "no_accounts", "busy"
+    std::string reason;
+};
+
+// How long a technician's login lasts (the cookie's Max-Age and the token's exp).
+inline constexpr std::chrono::hours technician_login_ttl{8};
+// How long the listener token that a private event's /join sheet carries lasts.
+inline constexpr std::chrono::hours join_sheet_ttl{24};
+
 class access_control {
 public:
     // Loads the [auth] table of config.event_file and the signing key from its state directory
@@ -51,6 +71,34 @@ public:
     // A booth asking for `channel` with `token` (empty: none presented).
     access_outcome booth(std::string_view token, std::string_view channel, const boost::asio::ip::address& peer);
 
+    // A technician endpoint (role technician) or /metrics (role metrics). `local`:
+    // from_this_machine(). The bearer token is used before the cookie.
+    access_outcome technician(const presented_credentials& presented, bool local,
+                              auth::access_role role = auth::access_role::technician);
+
+    // A listener of this event (/ws/listen; the full /api/channels). On a private event a token
+    // (?token= or bearer: listener or technician; the login cookie), else the passcode, whose
+    // check_passcode() answer is `passcode_ok`. Public events let everyone in (no verification).
+    access_outcome listener(const presented_credentials& presented, std::optional<bool> passcode_ok);
+
+    // Whether a private event's full channel list may be shown: this machine, or a listener or
+    // technician token (no passcode: an HTTP GET does not pay an Argon2id check). Not counted.
+    bool may_list_channels(const presented_credentials& presented, bool local);
+
+    // Whether `passcode` is the private event's (Argon2id on the gate, then remembered).
+    // nullopt: the gate is busy.
+    boost::asio::awaitable<std::optional<bool>> check_passcode(std::string passcode);
+
+    // A technician's password for a technician token (Argon2id on the gate). An unknown name
+    // costs the same check as a known one.
+    boost::asio::awaitable<login_outcome> login(std::string name, std::string password, const boost::asio::ip::address& peer);
+
+    // A listener token this server signs (the /join sheet of a private event); nullopt when it has
+    // no signing key (the demo event before any token was issued).
+    std::optional<auth::issued_token> issue_listener_token(std::string subject, std::chrono::seconds ttl);
+    // Checks a listener token given to /join?token=.
+    auth::verification verify_listener_token(std::string_view token);
+
     const auth::auth_settings& settings() const { return settings_; }
     const auth::event_access& event() const { return event_; }
     bool has_key() const { return ring_.size() > 0; }
@@ -60,11 +108,15 @@ public:
 
 private:
     void count_refusal(auth::access_role role, std::string_view reason);
+    auth::verification verify(std::string_view token, const auth::expectation& want);
 
     std::string event_id_;
     auth::event_access event_;
     auth::auth_settings settings_;
     auth::key_ring ring_;
+    std::optional<auth::signing_key> key_;  // signs technician logins and /join's listener tokens
+    auth::verified_secret passcode_seen_;
+    password_gate gate_;
     std::unique_ptr<auth::revocation_list> revoked_;
     mutable std::mutex counts_mutex_;
     std::map<std::pair<std::string, std::string>, std::uint64_t> refusals_;  // guarded by counts_mutex_

@@ -7,6 +7,7 @@
 #include "server/tech_api.hpp"
 #include "server/join_sheet.hpp"
 #include "server/query.hpp"
+#include "server/request_credentials.hpp"
 #include "server/web_assets.hpp"
 
 #include <boost/beast/version.hpp>
@@ -35,9 +36,13 @@ http_response make(const http_request& req, http::status status, std::string con
 }
 
 
-json channels_json(server_context& ctx) {
+// `full`: false for a private event's anonymous visitor, who learns only the event's name (for
+// the passcode prompt): no channels, no listener counts.
+json channels_json(server_context& ctx, bool full) {
+    const bool private_event = ctx.access && ctx.access->event().private_listeners;
     json channels = json::array();
-    for (const auto& r : ctx.bus.reports()) {
+    const auto reports = full ? ctx.bus.reports() : std::vector<channel_report>{};
+    for (const auto& r : reports) {
         const auto& c = r.info;
         channels.push_back({{"id", c.id},
                             {"number", c.number},
@@ -53,7 +58,7 @@ json channels_json(server_context& ctx) {
                               {"concealed_ratio_mean", r.heard.concealed_ratio_mean},
                               {"interruptions", r.heard.interruptions}}}});
     }
-    return {{"event", ctx.config.event_name}, {"channels", std::move(channels)}};
+    return {{"event", ctx.config.event_name}, {"private", private_event}, {"channels", std::move(channels)}};
 }
 
 std::string channel_gauges(server_context& ctx) {
@@ -102,28 +107,39 @@ std::string status_page(server_context& ctx, const http_request& req, bool secur
            "<a href=/metrics>/metrics</a> · <a href=/healthz>/healthz</a></p></body></html>\n";
 }
 
-}  // namespace
-
-http_response error_response(const http_request& req, http::status status, std::string_view text) {
-    return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
+// /join (technician only): a private event's sheet carries a listener token, the one given as
+// ?token= or one signed now for join_sheet_ttl.
+http_response join_sheet(const http_request& req, server_context& ctx) {
+    const auto base = query_param(req.target(), "base").value_or(ctx.public_url);
+    const auto given = query_param(req.target(), "token");
+    std::optional<join_token> token;
+    if (given) {
+        const auto v = ctx.access->verify_listener_token(*given);
+        if (!v)
+            return error_response(req, http::status::bad_request,
+                                  "?token= is not a listener token of this event: " + std::string(auth::describe(v.error)));
+        token = join_token{*given, v.claims.token_id, auth::format_rfc3339(v.claims.expires)};
+    } else if (ctx.access->event().private_listeners) {
+        auto issued = ctx.access->issue_listener_token("join sheet", join_sheet_ttl);
+        if (!issued)
+            return error_response(req, http::status::internal_server_error, "no signing key to issue a listener token");
+        token = join_token{issued->token, issued->claims.token_id, auth::format_rfc3339(issued->claims.expires)};
+    }
+    return make(req, http::status::ok, "text/html; charset=utf-8",
+                join_page(ctx.bus.channels(), base, token ? &*token : nullptr));
 }
 
-http_response handle_http(const http_request& req, server_context& ctx, bool secure) {
-    ++ctx.counters.http_requests;
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
-        res.set(http::field::allow, "GET, HEAD");
-        return res;
-    }
-    const auto path = target_path(req.target());
-    if (path == "/join") {
-        const auto base = query_param(req.target(), "base").value_or(ctx.public_url);
-        return make(req, http::status::ok, "text/html; charset=utf-8", join_page(ctx.bus.channels(), base));
-    }
+http_response answer(const http_request& req, server_context& ctx, const http_client& client,
+                     std::string_view path, const web_asset* asset) {
+    if (path == "/join")
+        return join_sheet(req, ctx);
     if (path == "/status")
-        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, secure));
-    if (path == "/api/channels")
-        return make(req, http::status::ok, "application/json", channels_json(ctx).dump());
+        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, client.secure));
+    if (path == "/api/channels") {
+        const bool full = !ctx.access->event().private_listeners ||
+                          ctx.access->may_list_channels(credentials_of(req), from_this_machine(req, client.peer));
+        return make(req, http::status::ok, "application/json", channels_json(ctx, full).dump());
+    }
     if (path == "/healthz") {
         const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started);
         json j{{"status", "ok"},
@@ -134,19 +150,66 @@ http_response handle_http(const http_request& req, server_context& ctx, bool sec
     }
     if (path == "/metrics")
         return make(req, http::status::ok, "text/plain; version=0.0.4",
-                    ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx) +
-                        (ctx.access ? ctx.access->prometheus() : std::string()) +
+                    ctx.counters.prometheus(ctx.connections.open()) + channel_gauges(ctx) + ctx.access->prometheus() +
                         (ctx.watch ? channel_metrics(*ctx.watch->state()) : std::string()));
+    if (path == "/api/tech/listener_token") {  // null on a public event: listening needs nothing
+        const auto issued = ctx.access->event().private_listeners
+                                ? ctx.access->issue_listener_token("technician listen-in", std::chrono::hours(1))
+                                : std::nullopt;
+        return make(req, http::status::ok, "application/json",
+                    json{{"token", issued ? json(issued->token) : json(nullptr)}}.dump());
+    }
     if (path == "/api/tech" && ctx.watch)
         return make(req, http::status::ok, "application/json", *ctx.watch->state_json());
-    if (ctx.web) {
-        if (const web_asset* asset = ctx.web->find(path))
-            return static_file(req, *asset);
-    }
+    if (asset)
+        return static_file(req, *asset);
     if (path == "/" || path == "/index.html")  // no phone app built: the status page
-        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, secure));
-    return error_response(req, http::status::not_found,
-                          "not found: " + std::string(path.substr(0, 100)));
+        return make(req, http::status::ok, "text/html; charset=utf-8", status_page(ctx, req, client.secure));
+    return error_response(req, http::status::not_found, "not found: " + std::string(path.substr(0, 100)));
+}
+
+}  // namespace
+
+http_response json_response(const http_request& req, http::status status, std::string body) {
+    return make(req, status, "application/json", std::move(body));
+}
+
+http_response refusal_response(const http_request& req, const auth::decision& d, bool had_token) {
+    const auto code = d.code.value_or(auth::close_code::unauthorized);
+    auto res = json_response(req, static_cast<http::status>(auth::http_status(code)),
+                             json{{"error", d.reason_code}, {"reason", d.reason}}.dump());
+    if (res.result() == http::status::unauthorized)
+        res.set(http::field::www_authenticate,
+                had_token ? "Bearer realm=\"tolk\", error=\"invalid_token\"" : "Bearer realm=\"tolk\"");
+    return res;
+}
+
+http_response error_response(const http_request& req, http::status status, std::string_view text) {
+    return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
+}
+
+http_response handle_http(const http_request& req, server_context& ctx, const http_client& client) {
+    ++ctx.counters.http_requests;
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
+        res.set(http::field::allow, "GET, HEAD");
+        return res;
+    }
+    const auto path = target_path(req.target());
+    const web_asset* asset = ctx.web ? ctx.web->find(path) : nullptr;
+    auto scope = scope_of(path);
+    if (!asset && (path == "/" || path == "/index.html"))  // the status page stands in for the app
+        scope = path_scope::technician;
+    if (scope == path_scope::open)
+        return answer(req, ctx, client, path, asset);
+    const auto outcome = ctx.access->technician(
+        credentials_of(req), from_this_machine(req, client.peer),
+        scope == path_scope::metrics ? auth::access_role::metrics : auth::access_role::technician);
+    if (!outcome)
+        return refusal_response(req, outcome.decision, outcome.had_token);
+    auto res = answer(req, ctx, client, path, asset);
+    res.erase(http::field::access_control_allow_origin);  // a technician's answer is for this site only
+    return res;
 }
 
 }  // namespace tolk::server

@@ -5,7 +5,10 @@
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
 #include "server/query.hpp"
+#include "server/access_control.hpp"
+#include "server/request_credentials.hpp"
 #include "server/tech_api.hpp"
+#include "server/tech_login.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -60,14 +63,13 @@ asio::awaitable<bool> http_session::start_tls_if_asked() {
     co_return true;
 }
 
-asio::awaitable<void> http_session::refuse_websocket(const http_request& req) {
-    // Accept, then close with a reason the client can show.
+asio::awaitable<void> http_session::refuse_websocket(const http_request& req, std::uint16_t code,
+                                                    std::string reason) {
     ws_stream ws(std::move(stream_));
     ws.configure(4096, std::chrono::seconds(5), std::chrono::seconds(5));
     auto [ec] = co_await ws.accept(req);
     if (!ec)
-        co_await ws.close(websocket::close_reason(websocket::close_code::policy_error,
-                                                  "server is full: too many connections"));
+        co_await ws.close(websocket::close_reason(static_cast<websocket::close_code>(code), reason));
 }
 
 asio::ip::address http_session::peer_address() {
@@ -76,68 +78,111 @@ asio::ip::address http_session::peer_address() {
     return ec ? asio::ip::address{} : peer.address();
 }
 
+asio::awaitable<std::optional<http_request>> http_session::read_request() {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(8 * 1024);
+    parser.body_limit(8 * 1024);
+    tcp().expires_after(std::chrono::seconds(30));
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
+    if (!ec)
+        co_return parser.release();
+    if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::connection_reset &&
+        ec != asio::error::eof && ec != asio::ssl::error::stream_truncated) {
+        ++ctx_.counters.http_bad_requests;
+        log("http")->debug("bad request: {}", ec.message());
+        auto res = error_response(http_request{}, http::status::bad_request, "bad request: " + ec.message());
+        res.keep_alive(false);
+        co_await write(res);
+    }
+    co_return std::nullopt;
+}
+
+asio::awaitable<bool> http_session::take_websocket(http_request& req) {
+    const auto path = target_path(req.target());
+    if (over_limit_) {
+        co_await refuse_websocket(req, websocket::close_code::policy_error, "server is full: too many connections");
+        co_return true;
+    }
+    if (path == "/ws/booth") {
+        std::make_shared<booth_session>(std::move(stream_), std::move(req), std::move(slot_), ctx_)->start();
+        co_return true;
+    }
+    if (path == "/ws/listen") {
+        co_await admit_listener(req);
+        co_return true;
+    }
+    if (path != "/ws/tech" || !ctx_.watch)
+        co_return false;
+    const auto outcome = ctx_.access->technician(credentials_of(req), from_this_machine(req, peer_address()));
+    if (!outcome) {
+        const auto& d = outcome.decision;
+        co_await refuse_websocket(req, static_cast<std::uint16_t>(*d.code), std::string(d.reason_code) + ": " + d.reason);
+        co_return true;
+    }
+    start_tech_feed(std::move(stream_), std::move(req), *ctx_.watch);
+    co_return true;
+}
+
+// A private event's listener: a token (the join link's ?token=, a bearer token, the login
+// cookie) or the passcode, whose Argon2id check runs off this thread.
+asio::awaitable<void> http_session::admit_listener(http_request& req) {
+    auto& access = *ctx_.access;
+    const auto presented = credentials_of(req);
+    std::optional<bool> passcode_ok;
+    if (access.event().private_listeners && presented.query_token.empty() && presented.bearer.empty() &&
+        !presented.passcode.empty()) {
+        passcode_ok = co_await access.check_passcode(presented.passcode);
+        if (!passcode_ok) {
+            co_await refuse_websocket(req, websocket::close_code::try_again_later,
+                                      "busy: too many passcodes at once, try again");
+            co_return;
+        }
+    }
+    const auto outcome = access.listener(presented, passcode_ok);
+    if (!outcome) {
+        const auto& d = outcome.decision;
+        log("http")->info("listener from {} refused: {} ({})", peer_address().to_string(), d.reason_code, d.reason);
+        co_await refuse_websocket(req, static_cast<std::uint16_t>(*d.code), std::string(d.reason_code) + ": " + d.reason);
+        co_return;
+    }
+    std::vector<std::string> channels;  // empty: every channel
+    if (outcome.had_token && !outcome.claims.allows_channel(auth::all_channels))
+        channels = outcome.claims.channels;
+    std::make_shared<listener_session>(std::move(stream_), std::move(req), std::move(slot_), ctx_, std::move(channels))
+        ->start();
+}
+
+asio::awaitable<http_response> http_session::answer(const http_request& req) {
+    if (over_limit_) {
+        auto res = error_response(req, http::status::service_unavailable, "server is full: too many connections");
+        res.keep_alive(false);
+        co_return res;
+    }
+    if (is_login_request(req))
+        co_return co_await handle_login(req, ctx_, client());
+    co_return handle_http(req, ctx_, client());
+}
+
+asio::awaitable<bool> http_session::write(http_response& res) {
+    const bool keep_alive = res.keep_alive();
+    auto [ec, n] = co_await std::visit([&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
+    co_return !ec && keep_alive;
+}
+
 asio::awaitable<void> http_session::run() {
     if (over_limit_)
         ++ctx_.counters.connections_refused;
     if (!co_await start_tls_if_asked())
         co_return;
     for (;;) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(8 * 1024);
-        parser.body_limit(8 * 1024);
-        tcp().expires_after(std::chrono::seconds(30));
-        auto [ec, n] = co_await std::visit(
-            [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
-        if (ec) {
-            if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
-                ec != asio::error::connection_reset && ec != asio::error::eof &&
-                ec != asio::ssl::error::stream_truncated) {
-                ++ctx_.counters.http_bad_requests;
-                log("http")->debug("bad request: {}", ec.message());
-                auto res = error_response(http_request{}, http::status::bad_request,
-                                          "bad request: " + ec.message());
-                res.keep_alive(false);
-                co_await std::visit([&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
-            }
+        auto req = co_await read_request();
+        if (!req)
             break;
-        }
-        http_request req = parser.release();
-        const auto path = target_path(req.target());
-
-        if (websocket::is_upgrade(req)) {
-            if (over_limit_) {
-                co_await refuse_websocket(req);
-                co_return;
-            }
-            if (path == "/ws/booth") {
-                std::make_shared<booth_session>(std::move(stream_), std::move(req), std::move(slot_), ctx_)
-                    ->start();
-                co_return;
-            }
-            if (path == "/ws/tech" && ctx_.watch && technician_allowed(peer_address())) {
-                start_tech_feed(std::move(stream_), std::move(req), *ctx_.watch);
-                co_return;
-            }
-            if (path == "/ws/listen") {
-                std::make_shared<listener_session>(std::move(stream_), std::move(req), std::move(slot_),
-                                                   ctx_)
-                    ->start();
-                co_return;
-            }
-        }
-        http_response res = over_limit_
-                                ? error_response(req, http::status::service_unavailable,
-                                                 "server is full: too many connections")
-                            : technician_path(path) && !technician_allowed(peer_address())
-                                ? error_response(req, http::status::forbidden,
-                                                 "the technician's console answers this machine only (loopback)")
-                                : handle_http(req, ctx_, stream_.index() == 1);
-        if (over_limit_)
-            res.keep_alive(false);
-        const bool keep_alive = res.keep_alive();
-        auto [wec, wn] = co_await std::visit(
-            [&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
-        if (wec || !keep_alive)
+        if (websocket::is_upgrade(*req) && co_await take_websocket(*req))
+            co_return;
+        auto res = co_await answer(*req);
+        if (!co_await write(res))
             break;
     }
     beast::error_code ec;

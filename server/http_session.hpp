@@ -1,16 +1,22 @@
 #pragma once
 // One accepted TCP connection until it becomes a WebSocket: detects TLS (when configured,
 // plain HTTP keeps working on the same port), reads HTTP requests (keep-alive), answers
-// them with http_api, or hands the stream to a booth or listener session.
+// them with http_api (tech_login for POST /api/login and /api/logout), or hands the stream to a
+// booth, listener or technician-feed session after signed roles' check (booth sessions check
+// their token themselves; listeners and the feed are checked here, before the handover).
 // Owns itself (shared_from_this); runs on the connection's I/O shard (one thread).
 
+#include "server/http_api.hpp"
 #include "server/server_context.hpp"
 #include "server/ws_stream.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace tolk::server {
 
@@ -22,8 +28,18 @@ public:
 private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<bool> start_tls_if_asked();
+    // The next request; nullopt when the connection ends (a malformed one is answered 400 first).
+    boost::asio::awaitable<std::optional<http_request>> read_request();
+    // A WebSocket upgrade: true when a session took the connection over (or it was refused).
+    boost::asio::awaitable<bool> take_websocket(http_request& req);
+    boost::asio::awaitable<void> admit_listener(http_request& req);
+    boost::asio::awaitable<http_response> answer(const http_request& req);
+    // Writes `res`; false when the connection is to end.
+    boost::asio::awaitable<bool> write(http_response& res);
     boost::asio::ip::address peer_address();  // unspecified if the socket has none
-    boost::asio::awaitable<void> refuse_websocket(const http_request& req);
+    http_client client() { return {peer_address(), stream_.index() == 1}; }
+    // Accepts the WebSocket, then closes it with `code` and `reason` (which the client can show).
+    boost::asio::awaitable<void> refuse_websocket(const http_request& req, std::uint16_t code, std::string reason);
     boost::beast::tcp_stream& tcp();
 
     any_stream stream_;

@@ -57,32 +57,44 @@ std::string qr_svg(std::string_view text, int module_px) {
            "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
 }
 
-std::string channel_url(std::string_view base, std::string_view channel) {
+std::string channel_url(std::string_view base, std::string_view channel, std::string_view token) {
     std::string url(base);
     while (!url.empty() && url.back() == '/')
         url.pop_back();
-    return url + "/?channel=" + std::string(channel);
+    return url + "/?channel=" + std::string(channel) + (token.empty() ? "" : "&token=" + std::string(token));
 }
 
-std::string join_page(const protocol::channel_list& event, std::string_view base) {
+std::string join_page(const protocol::channel_list& event, std::string_view base, const join_token* token) {
     std::string root(base);
     while (!root.empty() && root.back() == '/')
         root.pop_back();
-    auto card = [](const std::string& title, const std::string& url, bool big) {
-        return std::string("<figure class=\"") + (big ? "card big" : "card") + "\">" + qr_svg(url, big ? 8 : 5) +
-               "<figcaption><b>" + escape_html(title) + "</b><br><code>" + escape_html(url) +
+    const std::string_view t = token ? std::string_view(token->token) : std::string_view{};
+    // A token makes a link too long to type: the caption shortens it (the code holds all of it).
+    auto shown = [](const std::string& url) {
+        const auto at = url.find("token=");
+        return at == std::string::npos ? url : url.substr(0, at + 6) + "…";
+    };
+    auto card = [&shown](const std::string& title, const std::string& url, bool big) {
+        return std::string("<figure class=\"") + (big ? "card big" : "card") + "\" data-url=\"" + escape_html(url) +
+               "\">" + qr_svg(url, big ? 8 : 5) +
+               "<figcaption><b>" + escape_html(title) + "</b><br><code>" + escape_html(shown(url)) +
                "</code></figcaption></figure>\n";
     };
-    std::string cards = card(event.event, root + "/", true);
+    std::string cards = card(event.event, root + "/" + (t.empty() ? "" : "?token=" + std::string(t)), true);
     for (const auto& c : event.channels)
-        cards += card(c.label, channel_url(root, c.id), false);
+        cards += card(c.label, channel_url(root, c.id, t), false);
+    const std::string note =
+        token ? "<p class=note>A private event: these codes open it without the passcode until " +
+                    escape_html(token->expires) + ". Revoke them with <code>tolk-server token revoke " +
+                    escape_html(token->token_id) + "</code>.</p>"
+              : std::string();
     return "<!doctype html>\n<html><head><meta charset=utf-8><title>Join " + escape_html(event.event) +
            "</title><style>body{font:16px system-ui,sans-serif;margin:1cm;color:#000;background:#fff}"
            "h1{margin:0 0 .5cm}.grid{display:flex;flex-wrap:wrap;gap:.8cm}.card{margin:0;text-align:center;"
            "break-inside:avoid}.card svg{width:5cm;height:5cm}.big svg{width:8cm;height:8cm}"
-           "code{font-size:13px}@media print{a{color:#000}}</style></head><body><h1>" +
+           "code{font-size:13px;overflow-wrap:anywhere}.note{font-size:13px}@media print{a{color:#000}}</style></head><body><h1>" +
            escape_html(event.event) + "</h1><p>Scan with your phone's camera, pick your language, "
-           "and listen with earphones. No app needed.</p><div class=grid>\n" + cards +
+           "and listen with earphones. No app needed.</p>" + note + "<div class=grid>\n" + cards +
            "</div></body></html>\n";
 }
 

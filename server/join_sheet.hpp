@@ -20,10 +20,19 @@ std::string default_public_url(bool tls, unsigned short port);
 // An SVG of the QR code for `text` (medium error correction); throws on failure.
 std::string qr_svg(std::string_view text, int module_px = 6);
 
-// The listener link for a channel: BASE/?channel=ID.
-std::string channel_url(std::string_view base, std::string_view channel);
+// The listener link for a channel: BASE/?channel=ID, with &token=T when a listener token is
+// given (a private event's link that opens without the passcode).
+std::string channel_url(std::string_view base, std::string_view channel, std::string_view token = {});
 
-// The printable sheet: event code first, then one per channel, the URL under each.
-std::string join_page(const protocol::channel_list& event, std::string_view base);
+// A private event's sheet carries a listener token in every code.
+struct join_token {
+    std::string token;
+    std::string token_id;  // jti, printed for `tolk-server token revoke`
+    std::string expires;   // RFC 3339
+};
+
+// The printable sheet: event code first, then one per channel, the URL under each. With a
+// token, every link carries it and the sheet says until when it is valid and how to revoke it.
+std::string join_page(const protocol::channel_list& event, std::string_view base, const join_token* token = nullptr);
 
 }  // namespace tolk::server

@@ -5,12 +5,15 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 namespace tolk::server {
 
 listener_session::listener_session(any_stream&& stream, http_request request,
-                                   connection_slot slot, server_context& ctx)
+                                   connection_slot slot, server_context& ctx, std::vector<std::string> channels)
     : ws_session(std::move(stream), std::move(request), std::move(slot), ctx, "listener", std::chrono::milliseconds(0)),
-      writer_(ws_, ctx, log_, ctx.bus.channel_count()) {}
+      writer_(ws_, ctx, log_, ctx.bus.channel_count()),
+      allowed_(std::move(channels)) {}
 
 std::shared_ptr<listener_session> listener_session::self() {
     return std::static_pointer_cast<listener_session>(shared_from_this());
@@ -42,6 +45,11 @@ void listener_session::change(const std::vector<std::string>& ids, bool subscrib
         if (!channel) {
             send(protocol::error_message{"unknown_channel",
                                          "channel \"" + id_text.substr(0, 64) + "\" is not part of this event"});
+            continue;
+        }
+        if (subscribe && !allowed_.empty() && std::find(allowed_.begin(), allowed_.end(), id_text) == allowed_.end()) {
+            send(protocol::error_message{"forbidden", "your listener token does not cover channel \"" +
+                                                          id_text.substr(0, 64) + "\""});
             continue;
         }
         if (subscribe && subscribed_.insert(*channel).second)

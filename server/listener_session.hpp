@@ -19,13 +19,17 @@
 
 #include <mutex>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace tolk::server {
 
 class listener_session final : public ws_session, public listener_link {
 public:
+    // `channels`: what the listener's token covers (empty: every channel; http_session admits
+    // the listener first, see access_control::listener).
     listener_session(any_stream&& stream, http_request request, connection_slot slot,
-                     server_context& ctx);
+                     server_context& ctx, std::vector<std::string> channels = {});
 
     boost::asio::any_io_executor executor() const override { return ws_session::executor(); }
     void deliver(const frame_ref& frame) override { writer_.deliver(frame); }
@@ -48,6 +52,7 @@ private:
     std::shared_ptr<listener_session> self();
 
     listener_writer writer_;
+    std::vector<std::string> allowed_;  // empty: every channel
     std::set<std::uint16_t> subscribed_;
     mutable std::mutex stats_mutex_;
     std::optional<protocol::listener_stats> stats_;

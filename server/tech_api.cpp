@@ -136,15 +136,13 @@ json tech_json(const tech_state& st) {
             {"recording", recording_json(st)}};
 }
 
-bool technician_path(std::string_view path) {
-    return path == "/api/tech" || path == "/ws/tech" || path == "/tech" || path.starts_with("/tech/");
-}
-
-bool technician_allowed(const asio::ip::address& peer) {
-    if (peer.is_loopback())
-        return true;
-    return peer.is_v6() && peer.to_v6().is_v4_mapped() &&
-           asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6()).is_loopback();
+path_scope scope_of(std::string_view path) {
+    if (path == "/metrics")
+        return path_scope::metrics;
+    if (path == "/api/tech" || path == "/api/tech/listener_token" || path == "/ws/tech" || path == "/status" ||
+        path == "/join")
+        return path_scope::technician;
+    return path_scope::open;
 }
 
 namespace {

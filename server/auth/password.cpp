@@ -30,4 +30,32 @@ bool verify_password(std::string_view hash, std::string_view password) {
     return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 
+void wipe(std::string& secret) {
+    detail::require_sodium();
+    sodium_memzero(secret.data(), secret.size());
+}
+
+verified_secret::verified_secret() {
+    detail::require_sodium();
+    randombytes_buf(key_.data(), key_.size());
+}
+
+verified_secret::digest verified_secret::digest_of(std::string_view secret) const {
+    digest d{};
+    crypto_generichash(d.data(), d.size(), detail::bytes_of(secret), secret.size(), key_.data(), key_.size());
+    return d;
+}
+
+bool verified_secret::matches(std::string_view secret) const {
+    const digest d = digest_of(secret);
+    std::lock_guard lock(mutex_);
+    return known_ && sodium_memcmp(known_->data(), d.data(), d.size()) == 0;
+}
+
+void verified_secret::remember(std::string_view secret) {
+    const digest d = digest_of(secret);
+    std::lock_guard lock(mutex_);
+    known_ = d;
+}
+
 }  // namespace tolk::auth

@@ -6,6 +6,9 @@
 // Both functions take ~0.1 s of CPU and 64 MiB: never call them on an I/O thread; the sessions
 // hand them to a worker and rate-limit attempts per address.
 
+#include <array>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,5 +22,27 @@ bool verify_password(std::string_view hash, std::string_view password);
 
 // "$argon2id$…" of a length libsodium accepts: for checking the event file at start-up.
 bool is_password_hash(std::string_view hash);
+
+// Overwrites a secret's bytes (sodium_memzero) before the string is freed.
+void wipe(std::string& secret);
+
+// The private event's passcode once it has verified, remembered as a BLAKE2b digest under a
+// random per-process key (never the text), so that a listener's reconnects, and the other
+// listeners typing the same passcode, cost a hash instead of an Argon2id check each.
+// Thread-safe (a mutex; the comparison is constant-time).
+class verified_secret {
+public:
+    verified_secret();
+    bool matches(std::string_view secret) const;
+    void remember(std::string_view secret);
+
+private:
+    using digest = std::array<unsigned char, 32>;
+    digest digest_of(std::string_view secret) const;
+
+    std::array<unsigned char, 32> key_{};
+    mutable std::mutex mutex_;
+    std::optional<digest> known_;  // guarded by mutex_
+};
 
 }  // namespace tolk::auth

@@ -52,11 +52,11 @@ decision booth(const event_access& event, const access_request& r) {
                 event.demo ? "a booth token is required from another machine" : "a booth token is required");
 }
 
-decision technician(const event_access& event, const access_request& r) {
+decision technician(const access_request& r) {
+    if (r.loopback)
+        return allow("loopback", "technician on this machine");
     if (is_token(r.presented.kind))
         return token_decision(r.presented, access_role::technician);
-    if (r.presented.kind == credential_kind::none && event.demo && r.loopback)
-        return allow("demo_loopback", "demo event: technician from this machine");
     return deny(close_code::unauthorized, code(refusal::no_token), "a technician login or token is required");
 }
 
@@ -128,7 +128,7 @@ expectation token_expectation(access_role role, std::string_view event, std::str
 decision decide(const event_access& event, const access_request& request) {
     switch (request.role) {
     case access_role::booth: return booth(event, request);
-    case access_role::technician: return technician(event, request);
+    case access_role::technician: return technician(request);
     case access_role::metrics: return metrics(request);
     case access_role::listener: return listener(event, request);
     }

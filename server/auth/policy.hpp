@@ -6,8 +6,8 @@
 // and close or answer with the decision's code and reason.
 //
 //   booth       a booth token for the channel; without one, only on the demo event from loopback
-//   technician  a technician token (bearer or cookie); without one, only on the demo event from
-//               loopback
+//   technician  this machine (loopback: the server's own console), or a technician token (bearer
+//               or cookie); a token that does not verify does not take loopback's access away
 //   metrics     loopback, or a technician token (bearer for Prometheus, or cookie)
 //   listener    anyone on a public event; on a private one a listener or technician token, or the
 //               passcode
@@ -53,7 +53,8 @@ struct credential {
 
 struct access_request {
     access_role role = access_role::listener;
-    bool loopback = false;  // the peer address is 127.0.0.0/8 or ::1
+    bool loopback = false;  // the request comes from this machine (server::is_loopback, not
+                            // forwarded by a proxy, not from another site's page)
     credential presented;
 };
 

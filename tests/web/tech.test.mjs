@@ -1,10 +1,13 @@
 // The technician's console in headless Chromium: a server with small alarm thresholds, one
 // booth sending silence (fr) and one clipping (es); /tech shows a tile per channel, both
 // alarms (badges and the alarm list) and the event log; a screenshot goes to the test output.
+// Away from the server's machine (a proxy's X-Forwarded-For makes the browser count as another
+// machine) the console asks for a technician's login first.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { build, webRoot, run, startServer, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
 
 const { chromium } = requireModule('playwright-core');
@@ -53,5 +56,39 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
   await page.waitForFunction(() => document.querySelector('h2').textContent === 'Alarmes', null, { timeout: 5000 });
   assert.deepEqual(errors, []);
   for (const b of booths) await stop(b);
+  await stop(child);
+});
+
+test('technician console from another machine: login form, wrong password refused, right one shows the console', { timeout: 60000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(outDir, 'tech-login-'));
+  const config = path.join(dir, 'event.toml');
+  const hash = execFileSync(path.join(build, 'bin/tolk-server'), ['password', 'hash'], { input: 'night shift\n', timeout: 30000 }).toString().trim();
+  fs.writeFileSync(config, `[event]\nname = "Login test"\n[[channels]]\nid = "en"\nlanguage = "en"\nlabel = "English"\n` +
+    `[auth]\nstate_dir = "${path.join(dir, 'state')}"\n[[auth.technicians]]\nname = "alice"\npassword = "${hash}"\n`);
+  const { port, child } = await startServer(0, { config, root: path.join(webRoot, 'listen') });
+  browser ??= await chromium.launch({ executablePath: process.env.TOLK_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const context = await browser.newContext({ locale: 'en-GB', extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.10' } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/tech`);
+  await page.waitForSelector('#login:not([hidden])', { timeout: 10000 });
+  assert.equal(await page.locator('.tile').count(), 0, 'nothing of the console before the login');
+  await page.fill('#login-name', 'alice');
+  await page.fill('#login-password', 'day shift');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#login-error:not([hidden])', { timeout: 10000 });
+  assert.equal(await page.textContent('#login-error'), 'Wrong name or password.');
+  await page.fill('#login-password', 'night shift');
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('.tile[data-channel="en"]', { timeout: 10000 });
+  assert.equal(await page.isVisible('#login'), false);
+  const [cookie] = (await context.cookies()).filter((c) => c.name === 'tolk_tech');
+  assert.ok(cookie?.httpOnly, 'an HttpOnly login cookie');
+  assert.equal(cookie.sameSite, 'Strict');
+  await page.screenshot({ path: path.join(outDir, 'tech-console-logged-in.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
   await stop(child);
 });

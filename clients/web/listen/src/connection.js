@@ -1,12 +1,17 @@
 // The listener's WebSocket to tolk-server (/ws/listen): reconnects by itself with a calm
 // back-off, re-subscribes, keeps a clock offset from ping/pong (lowest RTT of recent samples,
-// protocol/PROTOCOL.md "Clocks").  Main thread only.
+// protocol/PROTOCOL.md "Clocks").  A refusal of signed roles (close codes 4006-4008: a private
+// event without its passcode or token) is not retried: the page asks for the passcode, then
+// setQuery() opens again with it.  Main thread only.
 export const clientNowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+
+const REFUSED = [4006, 4007, 4008];  // protocol/close_code.hpp: unauthorized, forbidden, token_expired
 
 export class Connection {
   constructor(url, handlers) {
     this.url = url;
-    this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen()}
+    this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen(), onRefused(code, reason)}
+    this.query = handlers.query || '';
     this.state = 'connecting';
     this.samples = [];  // {offset, rtt}
     this.offsetUs = null;
@@ -16,7 +21,7 @@ export class Connection {
   }
 
   open() {
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url + this.query);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
@@ -33,9 +38,14 @@ export class Connection {
       if (msg.type === 'pong') this.onPong(msg);
       this.h.onMessage(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       clearInterval(this.pinger);
+      if (REFUSED.includes(e.code)) {
+        this.setState('locked');
+        this.h.onRefused?.(e.code, e.reason);
+        return;
+      }
       this.setState('reconnecting');
       this.retry = setTimeout(() => this.open(), this.backoff);
       this.backoff = Math.min(3000, this.backoff * 2);
@@ -43,9 +53,16 @@ export class Connection {
     ws.onerror = () => ws.close();
   }
 
-  // Reconnect at once (e.g. the network came back).
-  kick() {
-    if (this.ws.readyState === WebSocket.OPEN) return;
+  // Opens again with another query (a private event's passcode or token).
+  setQuery(query) {
+    this.query = query;
+    this.state = 'connecting';
+    this.kick(true);
+  }
+
+  // Reconnect at once (e.g. the network came back); not while refused, unless `force`.
+  kick(force = false) {
+    if (this.ws.readyState === WebSocket.OPEN || (this.state === 'locked' && !force)) return;
     clearTimeout(this.retry);
     this.backoff = 250;
     try { this.ws.close(); } catch { /* closed */ }

@@ -6,7 +6,7 @@ import { store } from './state.js';
 const $ = (id) => document.getElementById(id);
 const LANGUAGE_NAMES = { en: 'English', fr: 'Français', es: 'Español' };
 
-// on: {language(lang), toggle(), volume(value), floor(gain)}
+// on: {language(lang), toggle(), volume(value), floor(gain), unlock(passcode)}
 export function setupControls(app, on) {
   const sel = $('ui-lang');
   sel.replaceChildren(...Object.keys(STRINGS).map((l) => {
@@ -23,4 +23,5 @@ export function setupControls(app, on) {
   const fl = $('floor');
   fl.value = String(app.floorGain);
   fl.oninput = () => { store?.setItem('tolk.floor', fl.value); on.floor(Number(fl.value)); };
+  $('unlock').onsubmit = (e) => { e.preventDefault(); if ($('passcode').value) on.unlock($('passcode').value); };
 }

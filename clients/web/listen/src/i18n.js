@@ -13,6 +13,9 @@ export const STRINGS = {
     dropouts: 'Dropouts, last {m} min', dropoutCount: '{long} dropouts, {short} short gaps',
     listeners: '{n} listening', uiLanguage: 'Page language', noChannels: 'No channels yet.',
     starting: 'Starting audio…',
+    privateEvent: 'This event is private. Enter the passcode you were given.', passcode: 'Passcode', join: 'Join',
+    wrongPasscode: 'Wrong passcode. Please try again.', linkExpired: 'Your access has expired. Enter the passcode.',
+    linkRefused: 'This link does not open the event. Enter the passcode.',
   },
   fr: {
     choose: 'Choisissez votre langue', play: 'Écouter', stop: 'Arrêter', volume: 'Volume',
@@ -26,6 +29,9 @@ export const STRINGS = {
     dropouts: 'Coupures, {m} dernières min', dropoutCount: '{long} coupures, {short} brèves',
     listeners: '{n} à l’écoute', uiLanguage: 'Langue de la page', noChannels: 'Aucun canal pour l’instant.',
     starting: 'Démarrage du son…',
+    privateEvent: 'Cet événement est privé. Saisissez le code qui vous a été donné.', passcode: 'Code d’accès', join: 'Entrer',
+    wrongPasscode: 'Code incorrect. Veuillez réessayer.', linkExpired: 'Votre accès a expiré. Saisissez le code.',
+    linkRefused: 'Ce lien n’ouvre pas l’événement. Saisissez le code.',
   },
   es: {
     choose: 'Elija su idioma', play: 'Escuchar', stop: 'Detener', volume: 'Volumen',
@@ -39,6 +45,9 @@ export const STRINGS = {
     dropouts: 'Cortes, últimos {m} min', dropoutCount: '{long} cortes, {short} breves',
     listeners: '{n} escuchando', uiLanguage: 'Idioma de la página', noChannels: 'Aún no hay canales.',
     starting: 'Iniciando audio…',
+    privateEvent: 'Este evento es privado. Introduzca el código que le dieron.', passcode: 'Código de acceso', join: 'Entrar',
+    wrongPasscode: 'Código incorrecto. Inténtelo de nuevo.', linkExpired: 'Su acceso ha caducado. Introduzca el código.',
+    linkRefused: 'Este enlace no abre el evento. Introduzca el código.',
   },
 };
 

@@ -3,7 +3,8 @@
 // Audio: WebSocket frames → the wasm jitter buffer (in the AudioWorklet) → output.
 // This file wires the pieces together; each concern lives in its own module:
 //   state.js (the state), streams.js (what to hear and subscribe to), latency.js, dropouts.js,
-//   stats_upload.js, media_session.js, wake_lock.js, render.js, controls.js,
+//   stats_upload.js, media_session.js, wake_lock.js, render.js, controls.js, access.js (a private
+//   event's passcode or token),
 //   test_hooks.js (test build only: TOLK_TEST_HOOKS is set by build.mjs).
 import { Connection } from './connection.js';
 import { startAudio } from './audio_output.js';
@@ -17,11 +18,14 @@ import { WakeLock } from './wake_lock.js';
 import { render as renderPage, renderDetails as renderDetailsOf } from './render.js';
 import { setupControls } from './controls.js';
 import { channelLabel } from './i18n.js';
+import { accessQuery, loadAccess, saveAccess, forgetAccess, refusalMessage, eventName } from './access.js';
 import { hideWebCodecs, installTestHooks } from './test_hooks.js';
 
 const params = new URLSearchParams(location.search);
 if (TOLK_TEST_HOOKS) hideWebCodecs(params);
 const app = createState(params);
+app.access = params.get('token') ? { token: params.get('token') } : null;  // a join link's listener token
+app.locked = null;  // a private event without its key: {error: an i18n key or null}
 app.latency = new LatencyTrack();
 app.dropouts = new DropoutTrack();
 const router = new StreamRouter();
@@ -37,7 +41,9 @@ const renderDetails = () => renderDetailsOf(app, conn);
 // ---- connection -------------------------------------------------------------------------
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/listen`;
 const conn = new Connection(wsUrl, {
+  query: accessQuery(app.access),
   onState: () => { render(); },
+  onRefused: (code, reason) => { refused(code, reason); },
   onOpen: () => {
     router.connectionOpened();
     // Back to the live edge: fresh jitter buffers, then subscribe again.
@@ -45,12 +51,37 @@ const conn = new Connection(wsUrl, {
     updateStreams();
   },
   onMessage: (m) => {
+    if (m.type === 'welcome') { app.locked = null; saveAccess(m.event, app.access); }
     if (applyServerMessage(app, m)) updateStreams();
     render();
   },
   onFrame: (data) => { if (app.audio) app.audio.post({ type: 'frame', data }, [data]); },
 });
 addEventListener('online', () => conn.kick());
+
+// ---- a private event ----------------------------------------------------------------------
+// Refused: try what this phone remembers for the event, else ask for the passcode (saying why
+// when what was tried did not open it).
+async function refused(code, reason) {
+  const tried = app.access;
+  app.event ||= await eventName();
+  if (tried) forgetAccess(app.event);
+  const stored = !tried && loadAccess(app.event);
+  app.access = null;
+  if (stored) {
+    app.access = stored;
+    conn.setQuery(accessQuery(stored));
+    return;
+  }
+  app.locked = { error: refusalMessage(code, reason, tried) };
+  render();
+}
+
+function unlock(passcode) {
+  app.access = { passcode };
+  conn.setQuery(accessQuery(app.access));
+  render();
+}
 
 // ---- audio ------------------------------------------------------------------------------
 function onAudioMessage(m) {
@@ -137,6 +168,7 @@ setupControls(app, {
   toggle: () => (app.playing ? stop() : app.selected && choose(app.selected)),
   volume: (value) => { app.volume = value; app.audio?.post({ type: 'volume', value }); },
   floor: (gain) => { app.floorGain = gain; updateStreams(); },
+  unlock,
 });
 render();
 setInterval(renderDetails, 1000);

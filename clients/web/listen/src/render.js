@@ -18,11 +18,25 @@ export function render(app, conn, onChoose) {
   $('floor-label').textContent = t('floor');
   $('details-summary').textContent = t('details');
   const status = $('status');
-  status.textContent = conn.state === 'connected' ? '' : t(conn.state === 'connecting' ? 'connecting' : 'reconnecting');
+  status.textContent = conn.state === 'connected' || conn.state === 'locked' ? '' : t(conn.state === 'connecting' ? 'connecting' : 'reconnecting');
   status.dataset.state = conn.state;
+  renderUnlock(app, t);
   renderChannels(app, t, onChoose);
   renderPlayer(app, t);
   renderDetails(app, conn);
+}
+
+// A private event without its key: the passcode form instead of the picker.
+function renderUnlock(app, t) {
+  $('unlock').hidden = !app.locked;
+  document.querySelector('main').hidden = !!app.locked;
+  $('details').hidden = !!app.locked;
+  $('unlock-help').textContent = t('privateEvent');
+  $('passcode-label').textContent = t('passcode');
+  $('unlock-go').textContent = t('join');
+  const error = $('unlock-error');
+  error.hidden = !app.locked?.error;
+  error.textContent = app.locked?.error ? t(app.locked.error) : '';
 }
 
 function renderChannels(app, t, onChoose) {

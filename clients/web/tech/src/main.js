@@ -1,7 +1,9 @@
 // The technician's console: /ws/tech pushes the server's whole view four times a second; this
 // page draws it: a tile per channel (state, booth, level meter, loudness, alarm badges,
 // listeners, a sparkline of the listeners' concealment and latency), the alarm list, the
-// event log and the server's figures.  Clicking a tile listens in.
+// event log and the server's figures.  Clicking a tile listens in.  Away from the server's own
+// machine the console needs a technician's login: when /api/tech answers 401 or 403 it shows
+// the login form (POST /api/login sets the HttpOnly cookie that /api/tech and /ws/tech read).
 import uPlot from 'uplot';
 import { pickLanguage, t } from './i18n.js';
 import { listenIn, stopListening } from './listen_in.js';
@@ -111,7 +113,49 @@ function draw(st) {
   $('server').innerHTML = rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
 }
 
-function connect() {
+// Whether this browser may see the console (this machine, or a login cookie).
+async function allowed() {
+  try {
+    const r = await fetch('/api/tech', { cache: 'no-store' });
+    return r.status !== 401 && r.status !== 403;
+  } catch {
+    return true;  // the server is away: the WebSocket retries
+  }
+}
+
+function showLogin(error) {
+  $('login').hidden = false;
+  document.querySelector('main').hidden = true;
+  $('login-error').hidden = !error;
+  $('login-error').textContent = error ? t(lang, error) : '';
+  $('login-name').focus();
+}
+
+async function login(e) {
+  e.preventDefault();
+  let r;
+  try {
+    r = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: $('login-name').value, password: $('login-password').value }) });
+  } catch {
+    showLogin('busy');
+    return;
+  }
+  $('login-password').value = '';
+  if (!r.ok) { showLogin((await r.json().catch(() => ({}))).error || 'wrong_password'); return; }
+  $('login').hidden = true;
+  document.querySelector('main').hidden = false;
+  $('logout').hidden = false;
+  connect();
+}
+
+async function logout() {
+  await fetch('/api/logout', { method: 'POST' }).catch(() => {});
+  location.reload();
+}
+
+async function connect() {
+  if (!(await allowed())) { showLogin(null); return; }
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/tech`);
   ws.onopen = () => { $('link').textContent = t(lang, 'live'); $('link').className = 'badge ok'; };
   ws.onmessage = (e) => draw(JSON.parse(e.data));
@@ -121,6 +165,8 @@ function connect() {
   };
 }
 
+$('login').addEventListener('submit', login);
+$('logout').addEventListener('click', logout);
 $('lang').addEventListener('change', () => { lang = $('lang').value; store?.setItem('tolk-tech-lang', lang); applyLanguage(); });
 applyLanguage();
 connect();
