@@ -23,6 +23,11 @@ struct simulated_frame {
 
 struct simulation_options {
     int block_samples = 480;        // 10 ms pulls, like WebRTC's audio device
+    // A device callback renders this many blocks back to back (a browser's AudioWorklet: 128-
+    // sample render quanta, several per callback). Frames that arrive meanwhile are handed over
+    // only at the next callback, stamped with the audio clock at that moment (as a worklet sees
+    // its port's messages, between callbacks, at `currentTime`). 1: every block on time.
+    int burst_blocks = 1;
     std::int64_t start_us = 0;      // first pull
     std::int64_t end_us = 0;        // no pull at or after this time
     int stats_every_blocks = 0;     // > 0: snapshot the delays every so many pulls

@@ -69,7 +69,9 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
     const std::int64_t start = frames.front().arrival_us;
     const std::int64_t end = frames.back().arrival_us;
     auto sim = codec::simulate(*buffer, frames,
-                               {.start_us = start, .end_us = end, .stats_every_blocks = 10});
+                               {.block_samples = options.block_samples, .burst_blocks = options.burst_blocks,
+                                .start_us = start, .end_us = end,
+                                .stats_every_blocks = std::max(1, 4800 / options.block_samples)});
 
     // Per played block: how long its audio waited in the buffer (arrival to playout).
     std::vector<double> delays, first_minute, last_minute;

@@ -19,6 +19,8 @@ struct run_options {
     std::string jb = "tolk";
     std::optional<std::filesystem::path> audio;  // default: a built-in speech-like signal
     double warmup_s = 10;                         // excluded from the target-tracking figures
+    int block_samples = 480;                      // per pull (see codec::simulation_options)
+    int burst_blocks = 1;                         // pulls per device callback
 };
 
 struct run_report {

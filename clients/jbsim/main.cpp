@@ -32,6 +32,13 @@ int main(int argc, char** argv) {
                    "tolk[:QUANTILE] | listener|return|monitor[:QUANTILE] | speex[:MARGIN_MS] | fixed:MS")->capture_default_str();
     app.add_option("--out", out_file,
                    "output WAV (simulation); trace CSV or directory (--generate, default .)");
+    app.add_option("--block-samples", run.block_samples,
+                   "samples per pull (480: 10 ms, a native device; 128: a browser's render quantum)")
+        ->capture_default_str()->check(CLI::Range(32, 4800));
+    app.add_option("--burst", run.burst_blocks,
+                   "pulls per device callback, frames handed over only between callbacks (a browser's "
+                   "AudioWorklet: several quanta per callback)")
+        ->capture_default_str()->check(CLI::Range(1, 64));
     app.add_option("--seconds", generate.seconds, "trace length for --generate")->capture_default_str();
     app.add_option("--seed", generate.seed, "random seed for --generate")->capture_default_str();
     app.add_flag("--json", json, "print the report as JSON");
