@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,8 +40,17 @@ public:
     event next();
 
 private:
+    struct header {
+        bool fin = false;
+        int opcode = 0;
+        std::uint64_t length = 0;  // of the payload
+        std::size_t size = 0;      // of the header with its mask; 0: more bytes needed
+    };
+    // The header of the frame at begin_ (size 0 when incomplete), or the error it earns.
+    std::optional<event> read_header(header& h);
     event fail(std::uint16_t code, std::string reason);
     event control(int opcode, std::span<std::uint8_t> payload);
+    event data(const header& h, std::span<std::uint8_t> payload);  // kind::none: more fragments
 
     std::size_t max_message_;
     std::vector<std::uint8_t> in_;
