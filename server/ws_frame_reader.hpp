@@ -8,7 +8,8 @@
 // Checks what RFC 6455 requires of a client frame: masked, no reserved bits, known opcodes,
 // control frames whole and at most 125 bytes, continuations only inside a fragmented message,
 // valid close codes; messages bounded by `max_message`. Text is not checked for UTF-8 here (the
-// JSON parser refuses invalid text). Pure and single-threaded; fuzzed by tests/server.
+// JSON parser refuses invalid text). Pure and single-threaded; fuzzed by tests/fuzz
+// (ws_frame_reader_fuzz.cpp) and tested in tests/server.
 
 #include <cstddef>
 #include <cstdint>
