@@ -135,78 +135,105 @@ void parse_listen(const std::string& text, server_config& config) {
     config.listen_port = static_cast<std::uint16_t>(port);
 }
 
-server_config load_config(const std::filesystem::path& file) {
-    toml::value root;
+namespace {
+
+toml::value parse_file(const std::filesystem::path& file) {
     try {
-        root = toml::parse(file.string());
+        return toml::parse(file.string());
     } catch (const toml::syntax_error& e) {
         throw config_error(e.what());
     } catch (const std::runtime_error& e) {  // cannot open
         throw config_error(file.string() + ": " + e.what());
     }
+}
+
+void read_event(const toml::value& root, server_config& c) {
+    if (!root.contains("event"))
+        return;
+    const auto& event = root.at("event");
+    check_known_keys(event, {"name"});
+    c.event_name = get_or<std::string>(event, "name", c.event_name);
+}
+
+void read_server(const toml::value& root, server_config& c) {
+    if (!root.contains("server"))
+        return;
+    const auto& server = root.at("server");
+    check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url"});
+    if (server.contains("listen")) {
+        try {
+            parse_listen(toml::get<std::string>(server.at("listen")), c);
+        } catch (const config_error& e) {
+            fail_at(server.at("listen"), e.what(), "for example \"0.0.0.0:8080\"");
+        }
+    }
+    c.io_threads = get_or<int>(server, "io_threads", c.io_threads);
+    c.tls_cert = get_or<std::string>(server, "tls_cert", c.tls_cert);
+    c.tls_key = get_or<std::string>(server, "tls_key", c.tls_key);
+    c.web_root = get_or<std::string>(server, "web_root", c.web_root);
+    c.public_url = get_or<std::string>(server, "public_url", c.public_url);
+}
+
+void read_audio(const toml::value& root, server_config& c) {
+    if (!root.contains("audio"))
+        return;
+    const auto& audio = root.at("audio");
+    check_known_keys(audio, {"bitrate", "listener_queue_ms"});
+    c.bitrate = get_or<int>(audio, "bitrate", c.bitrate);
+    c.limits.listener_queue_ms = get_or<int>(audio, "listener_queue_ms", c.limits.listener_queue_ms);
+}
+
+void read_limits(const toml::value& root, server_config& c) {
+    if (!root.contains("limits"))
+        return;
+    const auto& l = root.at("limits");
+    check_known_keys(l, {"max_message_bytes", "max_audio_ratio", "audio_burst_seconds", "booth_link_timeout_ms",
+                         "hello_timeout_ms", "max_connections", "stall_timeout_ms", "max_protocol_errors",
+                         "listener_send_buffer"});
+    auto& to = c.limits;
+    to.max_message_bytes = get_or<std::size_t>(l, "max_message_bytes", to.max_message_bytes);
+    to.max_audio_ratio = get_or<double>(l, "max_audio_ratio", to.max_audio_ratio);
+    to.audio_burst_seconds = get_or<double>(l, "audio_burst_seconds", to.audio_burst_seconds);
+    to.booth_link_timeout_ms = get_or<int>(l, "booth_link_timeout_ms", to.booth_link_timeout_ms);
+    to.hello_timeout_ms = get_or<int>(l, "hello_timeout_ms", to.hello_timeout_ms);
+    to.max_connections = get_or<std::size_t>(l, "max_connections", to.max_connections);
+    to.stall_timeout_ms = get_or<int>(l, "stall_timeout_ms", to.stall_timeout_ms);
+    to.max_protocol_errors = get_or<int>(l, "max_protocol_errors", to.max_protocol_errors);
+    to.listener_send_buffer = get_or<int>(l, "listener_send_buffer", to.listener_send_buffer);
+}
+
+void read_channels(const toml::value& channels, server_config& c) {
+    if (!channels.is_array())
+        fail_at(channels, "\"channels\" must be an array of tables", "write [[channels]] sections");
+    std::set<std::string> seen;
+    for (const auto& v : channels.as_array()) {
+        channel_config ch = read_channel(v);
+        if (!valid_id(ch.id))
+            fail_at(v.at("id"), "channel id \"" + ch.id + "\" is not valid",
+                    "1-64 characters of a-z, 0-9, - and _");
+        if (!seen.insert(ch.id).second)
+            fail_at(v.at("id"), "channel id \"" + ch.id + "\" appears twice", "ids must be unique");
+        c.channels.push_back(std::move(ch));
+    }
+}
+
+}  // namespace
+
+server_config load_config(const std::filesystem::path& file) {
+    const toml::value root = parse_file(file);
     server_config c;
     c.channels.clear();
     c.event_file = file;
     try {
         check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording"});  // [auth]: server/auth/settings.hpp
-        if (root.contains("event")) {
-            const auto& event = root.at("event");
-            check_known_keys(event, {"name"});
-            c.event_name = get_or<std::string>(event, "name", c.event_name);
-        }
-        if (root.contains("server")) {
-            const auto& server = root.at("server");
-            check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url"});
-            if (server.contains("listen")) {
-                try {
-                    parse_listen(toml::get<std::string>(server.at("listen")), c);
-                } catch (const config_error& e) {
-                    fail_at(server.at("listen"), e.what(), "for example \"0.0.0.0:8080\"");
-                }
-            }
-            c.io_threads = get_or<int>(server, "io_threads", c.io_threads);
-            c.tls_cert = get_or<std::string>(server, "tls_cert", c.tls_cert);
-            c.tls_key = get_or<std::string>(server, "tls_key", c.tls_key);
-            c.web_root = get_or<std::string>(server, "web_root", c.web_root);
-            c.public_url = get_or<std::string>(server, "public_url", c.public_url);
-        }
-        if (root.contains("audio")) {
-            const auto& audio = root.at("audio");
-            check_known_keys(audio, {"bitrate", "listener_queue_ms"});
-            c.bitrate = get_or<int>(audio, "bitrate", c.bitrate);
-            c.limits.listener_queue_ms = get_or<int>(audio, "listener_queue_ms", c.limits.listener_queue_ms);
-        }
-        if (root.contains("limits")) {
-            const auto& l = root.at("limits");
-            check_known_keys(l, {"max_message_bytes", "max_audio_ratio", "audio_burst_seconds",
-                                 "booth_link_timeout_ms", "hello_timeout_ms", "max_connections",
-                                 "stall_timeout_ms", "max_protocol_errors", "listener_send_buffer"});
-            c.limits.max_message_bytes = get_or<std::size_t>(l, "max_message_bytes", c.limits.max_message_bytes);
-            c.limits.max_audio_ratio = get_or<double>(l, "max_audio_ratio", c.limits.max_audio_ratio);
-            c.limits.audio_burst_seconds = get_or<double>(l, "audio_burst_seconds", c.limits.audio_burst_seconds);
-            c.limits.booth_link_timeout_ms = get_or<int>(l, "booth_link_timeout_ms", c.limits.booth_link_timeout_ms);
-            c.limits.hello_timeout_ms = get_or<int>(l, "hello_timeout_ms", c.limits.hello_timeout_ms);
-            c.limits.max_connections = get_or<std::size_t>(l, "max_connections", c.limits.max_connections);
-            c.limits.stall_timeout_ms = get_or<int>(l, "stall_timeout_ms", c.limits.stall_timeout_ms);
-            c.limits.max_protocol_errors = get_or<int>(l, "max_protocol_errors", c.limits.max_protocol_errors);
-            c.limits.listener_send_buffer = get_or<int>(l, "listener_send_buffer", c.limits.listener_send_buffer);
-        }
+        read_event(root, c);
+        read_server(root, c);
+        read_audio(root, c);
+        read_limits(root, c);
         read_monitor_config(root, c);
         if (!root.contains("channels"))
             throw config_error(file.string() + ": no [[channels]]: an event needs at least one channel");
-        const auto& channels = root.at("channels");
-        if (!channels.is_array())
-            fail_at(channels, "\"channels\" must be an array of tables", "write [[channels]] sections");
-        std::set<std::string> seen;
-        for (const auto& v : channels.as_array()) {
-            channel_config ch = read_channel(v);
-            if (!valid_id(ch.id))
-                fail_at(v.at("id"), "channel id \"" + ch.id + "\" is not valid",
-                        "1-64 characters of a-z, 0-9, - and _");
-            if (!seen.insert(ch.id).second)
-                fail_at(v.at("id"), "channel id \"" + ch.id + "\" appears twice", "ids must be unique");
-            c.channels.push_back(std::move(ch));
-        }
+        read_channels(root.at("channels"), c);
     } catch (const toml::exception& e) {  // type errors carry the file and line
         throw config_error(e.what());
     }

@@ -56,76 +56,83 @@ ws_frame_reader::event ws_frame_reader::control(int opcode, std::span<std::uint8
     return e;
 }
 
+std::optional<ws_frame_reader::event> ws_frame_reader::read_header(header& h) {
+    const std::uint8_t* p = in_.data() + begin_;
+    const std::size_t have = end_ - begin_;
+    h = {};
+    if (have < 2)
+        return std::nullopt;
+    h.fin = p[0] & 0x80;
+    h.opcode = p[0] & 0x0f;
+    if (p[0] & 0x70)
+        return fail(protocol_violation, "reserved bits set");
+    if (!(p[1] & 0x80))
+        return fail(protocol_violation, "client frames must be masked");
+    if ((h.opcode > 0x2 && h.opcode < 0x8) || h.opcode > 0xa)
+        return fail(protocol_violation, "unknown opcode " + std::to_string(h.opcode));
+    const bool is_control = h.opcode >= 0x8;
+    std::uint64_t len = p[1] & 0x7f;
+    if (is_control && (!h.fin || len > 125))
+        return fail(protocol_violation, "control frames must be whole and at most 125 bytes");
+    const std::size_t extra = len == 126 ? 2 : len == 127 ? 8 : 0;  // extended length bytes
+    if (have < 2 + extra)
+        return std::nullopt;
+    if (extra > 0)
+        len = 0;
+    for (std::size_t i = 0; i < extra; ++i)
+        len = len << 8 | p[2 + i];
+    if (!is_control) {
+        if (h.opcode == 0 && message_opcode_ == 0)
+            return fail(protocol_violation, "continuation outside a fragmented message");
+        if (h.opcode != 0 && message_opcode_ != 0)
+            return fail(protocol_violation, "new message inside a fragmented message");
+        if (len > max_message_ || message_.size() + len > max_message_)
+            return fail(too_big, "message over " + std::to_string(max_message_) + " bytes");
+    }
+    h.length = len;
+    h.size = 2 + extra + 4;
+    return std::nullopt;
+}
+
+ws_frame_reader::event ws_frame_reader::data(const header& h, std::span<std::uint8_t> payload) {
+    event e;
+    if (h.opcode != 0 && h.fin) {  // a whole message in one frame: no copy
+        e.what = h.opcode == 0x1 ? event::kind::text : event::kind::binary;
+        e.payload = payload;
+        return e;
+    }
+    if (h.opcode != 0)
+        message_opcode_ = h.opcode;
+    message_.insert(message_.end(), payload.begin(), payload.end());
+    if (h.fin) {
+        e.what = message_opcode_ == 0x1 ? event::kind::text : event::kind::binary;
+        e.payload = message_;
+        message_opcode_ = 0;
+        message_done_ = true;
+    }
+    return e;
+}
+
 ws_frame_reader::event ws_frame_reader::next() {
     if (message_done_) {
         message_.clear();
         message_done_ = false;
     }
     while (!failed_) {
-        const std::uint8_t* p = in_.data() + begin_;
-        const std::size_t have = end_ - begin_;
-        if (have < 2)
+        header h;
+        if (auto refused = read_header(h))
+            return std::move(*refused);
+        if (h.size == 0 || end_ - begin_ < h.size + h.length)
             return {};
-        const bool fin = p[0] & 0x80;
-        const int opcode = p[0] & 0x0f;
-        if (p[0] & 0x70)
-            return fail(protocol_violation, "reserved bits set");
-        if (!(p[1] & 0x80))
-            return fail(protocol_violation, "client frames must be masked");
-        const bool is_control = opcode >= 0x8;
-        if ((opcode > 0x2 && opcode < 0x8) || opcode > 0xa)
-            return fail(protocol_violation, "unknown opcode " + std::to_string(opcode));
-        std::uint64_t len = p[1] & 0x7f;
-        std::size_t header = 2;
-        if (is_control && (!fin || len > 125))
-            return fail(protocol_violation, "control frames must be whole and at most 125 bytes");
-        if (len == 126) {
-            if (have < 4)
-                return {};
-            len = std::uint64_t{p[2]} << 8 | p[3];
-            header = 4;
-        } else if (len == 127) {
-            if (have < 10)
-                return {};
-            len = 0;
-            for (int i = 0; i < 8; ++i)
-                len = len << 8 | p[2 + i];
-            header = 10;
-        }
-        if (!is_control) {
-            if (opcode == 0 && message_opcode_ == 0)
-                return fail(protocol_violation, "continuation outside a fragmented message");
-            if (opcode != 0 && message_opcode_ != 0)
-                return fail(protocol_violation, "new message inside a fragmented message");
-            if (len > max_message_ || message_.size() + len > max_message_)
-                return fail(too_big, "message over " + std::to_string(max_message_) + " bytes");
-        }
-        if (have < header + 4 + len)
-            return {};
-        const std::uint8_t* mask = p + header;
-        auto* payload = in_.data() + begin_ + header + 4;
-        for (std::size_t i = 0; i < len; ++i)
+        const std::uint8_t* mask = in_.data() + begin_ + h.size - 4;
+        std::span<std::uint8_t> payload{in_.data() + begin_ + h.size, static_cast<std::size_t>(h.length)};
+        for (std::size_t i = 0; i < payload.size(); ++i)
             payload[i] ^= mask[i % 4];
-        begin_ += header + 4 + len;
-        std::span<std::uint8_t> bytes{payload, static_cast<std::size_t>(len)};
-        if (is_control)
-            return control(opcode, bytes);
-        event e;
-        if (opcode != 0 && fin) {  // a whole message in one frame: no copy
-            e.what = opcode == 0x1 ? event::kind::text : event::kind::binary;
-            e.payload = bytes;
+        begin_ += h.size + payload.size();
+        if (h.opcode >= 0x8)
+            return control(h.opcode, payload);
+        if (auto e = data(h, payload); e.what != event::kind::none)
             return e;
-        }
-        if (opcode != 0)
-            message_opcode_ = opcode;
-        message_.insert(message_.end(), bytes.begin(), bytes.end());
-        if (fin) {
-            e.what = message_opcode_ == 0x1 ? event::kind::text : event::kind::binary;
-            e.payload = message_;
-            message_opcode_ = 0;
-            message_done_ = true;
-            return e;
-        }
     }
     return {};
 }

@@ -8,10 +8,12 @@
 // Checks what RFC 6455 requires of a client frame: masked, no reserved bits, known opcodes,
 // control frames whole and at most 125 bytes, continuations only inside a fragmented message,
 // valid close codes; messages bounded by `max_message`. Text is not checked for UTF-8 here (the
-// JSON parser refuses invalid text). Pure and single-threaded; fuzzed by tests/server.
+// JSON parser refuses invalid text). Pure and single-threaded; fuzzed by tests/fuzz
+// (ws_frame_reader_fuzz.cpp) and tested in tests/server.
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,8 +41,17 @@ public:
     event next();
 
 private:
+    struct header {
+        bool fin = false;
+        int opcode = 0;
+        std::uint64_t length = 0;  // of the payload
+        std::size_t size = 0;      // of the header with its mask; 0: more bytes needed
+    };
+    // The header of the frame at begin_ (size 0 when incomplete), or the error it earns.
+    std::optional<event> read_header(header& h);
     event fail(std::uint16_t code, std::string reason);
     event control(int opcode, std::span<std::uint8_t> payload);
+    event data(const header& h, std::span<std::uint8_t> payload);  // kind::none: more fragments
 
     std::size_t max_message_;
     std::vector<std::uint8_t> in_;

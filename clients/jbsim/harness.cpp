@@ -46,16 +46,10 @@ double mean(const std::vector<double>& v) {
     return v.empty() ? 0 : sum / static_cast<double>(v.size());
 }
 
-}  // namespace
-
-run_report run(const std::vector<trace_row>& trace, const run_options& options,
-               std::vector<float>* output) {
-    // The audio, looped over the trace (a 30 s built-in clip by default).
-    const auto packets = encode(options.audio ? codec::load_mono_48k(*options.audio)
-                                              : codec::speech_like(30.0, 7, 0.5f));
-    std::vector<trace_row> by_seq = trace;
-    std::stable_sort(by_seq.begin(), by_seq.end(),
-                     [](const auto& a, const auto& b) { return a.seq < b.seq; });
+// The trace's frames (sorted by sequence in `by_seq`) carrying the audio's packets, looped, in
+// order of arrival.
+std::vector<codec::simulated_frame> frames_of(const std::vector<trace_row>& by_seq,
+                                              const std::vector<std::vector<std::uint8_t>>& packets) {
     std::vector<codec::simulated_frame> frames;
     for (std::size_t i = 0; i < by_seq.size(); ++i) {
         const auto& r = by_seq[i];
@@ -64,18 +58,18 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
     }
     std::stable_sort(frames.begin(), frames.end(),
                      [](const auto& a, const auto& b) { return a.arrival_us < b.arrival_us; });
+    return frames;
+}
 
-    auto buffer = make_buffer(options.jb);
-    const std::int64_t start = frames.front().arrival_us;
-    const std::int64_t end = frames.back().arrival_us;
-    auto sim = codec::simulate(*buffer, frames,
-                               {.block_samples = options.block_samples, .burst_blocks = options.burst_blocks,
-                                .start_us = start, .end_us = end,
-                                .stats_every_blocks = std::max(1, 4800 / options.block_samples)});
+// Per played block: how long its audio waited in the buffer (arrival to playout), in ms; also
+// the first minute after the warm-up and the last minute alone.
+struct waits {
+    std::vector<double> all, first_minute, last_minute;
+};
 
-    // Per played block: how long its audio waited in the buffer (arrival to playout).
-    std::vector<double> delays, first_minute, last_minute;
-    const std::int64_t warm = start + static_cast<std::int64_t>(options.warmup_s * 1e6);
+waits buffer_waits(const codec::simulation_result& sim, const std::vector<trace_row>& by_seq,
+                   std::int64_t warm, std::int64_t end) {
+    waits w;
     for (const auto& b : sim.blocks) {
         if (!b.info.capture_known) {
             continue;
@@ -88,22 +82,20 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
         --it;
         const double d = static_cast<double>(b.time_us - it->arrived_us -
                                              (b.info.capture_us - it->sent_us)) / 1000;
-        delays.push_back(d);
+        w.all.push_back(d);
         if (b.time_us >= warm && b.time_us < warm + 60'000'000) {
-            first_minute.push_back(d);
+            w.first_minute.push_back(d);
         }
         if (b.time_us >= end - 60'000'000 && b.time_us >= warm) {
-            last_minute.push_back(d);
+            w.last_minute.push_back(d);
         }
     }
+    return w;
+}
 
-    run_report r;
-    r.jb = options.jb;
-    r.stats = sim.stats;
-    r.seconds = static_cast<double>(end - start) / 1e6;
-    r.mean_delay_ms = mean(delays);
-    r.p50_delay_ms = percentile(delays, 0.50);
-    r.p95_delay_ms = percentile(delays, 0.95);
+// The concealment, time-scaling and target-tracking figures of a simulation.
+void add_playout_figures(run_report& r, const codec::simulation_result& sim, std::int64_t start,
+                         std::int64_t warm) {
     const auto played = static_cast<double>(std::max<std::uint64_t>(sim.stats.samples_played, 1));
     r.concealed_percent = 100.0 * static_cast<double>(sim.stats.concealed_samples) / played;
     r.time_scaled_percent = 100.0 *
@@ -125,7 +117,39 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
                                              std::abs(s.current_delay_ms - s.target_delay_ms));
         }
     }
-    r.delay_trend_ms = mean(last_minute) - mean(first_minute);
+}
+
+}  // namespace
+
+run_report run(const std::vector<trace_row>& trace, const run_options& options,
+               std::vector<float>* output) {
+    // The audio, looped over the trace (a 30 s built-in clip by default).
+    const auto packets = encode(options.audio ? codec::load_mono_48k(*options.audio)
+                                              : codec::speech_like(30.0, 7, 0.5f));
+    std::vector<trace_row> by_seq = trace;
+    std::stable_sort(by_seq.begin(), by_seq.end(),
+                     [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    const auto frames = frames_of(by_seq, packets);
+
+    auto buffer = make_buffer(options.jb);
+    const std::int64_t start = frames.front().arrival_us;
+    const std::int64_t end = frames.back().arrival_us;
+    auto sim = codec::simulate(*buffer, frames,
+                               {.block_samples = options.block_samples, .burst_blocks = options.burst_blocks,
+                                .start_us = start, .end_us = end,
+                                .stats_every_blocks = std::max(1, 4800 / options.block_samples)});
+    const std::int64_t warm = start + static_cast<std::int64_t>(options.warmup_s * 1e6);
+    const waits w = buffer_waits(sim, by_seq, warm, end);
+
+    run_report r;
+    r.jb = options.jb;
+    r.stats = sim.stats;
+    r.seconds = static_cast<double>(end - start) / 1e6;
+    r.mean_delay_ms = mean(w.all);
+    r.p50_delay_ms = percentile(w.all, 0.50);
+    r.p95_delay_ms = percentile(w.all, 0.95);
+    add_playout_figures(r, sim, start, warm);
+    r.delay_trend_ms = mean(w.last_minute) - mean(w.first_minute);
     if (output != nullptr) {
         *output = std::move(sim.output);
     }

@@ -2,8 +2,9 @@
 // One per channel: fed the channel's Opus packets as they are published, it decodes each once
 // (never per listener) and measures what the technician sees on the channel's tile: input
 // level, EBU R128 loudness, clipping, audio bandwidth, silence and bitrate.
-// Owned by one thread (the one that publishes the channel's frames, or a monitor strand the
-// frames are posted to); not thread-safe.  snapshot() returns a copy to hand to other threads.
+// Not thread-safe: its owner serialises the calls (channel_watch feeds it on the thread that
+// publishes the channel's frames, under that channel's lock).  snapshot() returns a copy to
+// hand to other threads.
 
 #include "codec/bandwidth_estimator.hpp"
 #include "codec/level_meter.hpp"

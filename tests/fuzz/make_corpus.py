@@ -3,7 +3,9 @@
 of speech encoded by opusenc (espeak-ng speech, or a sox tone without it), wrapped in the audio
 frames booths send; the control messages of protocol/PROTOCOL.md; the example event file; the
 PASETO v4 test vectors' tokens and a tolk claims message; the request targets and URLs the
-server and clients use.  Run once; the seeds are committed.  Usage: make_corpus.py [CORPUS_DIR]"""
+server and clients use; masked WebSocket frames as phones send them.  Run once; the seeds are
+committed.  Usage: make_corpus.py [CORPUS_DIR [MAKER...]] (makers: audio control event_file
+tokens queries ws_frames; default all)."""
 import json, os, shutil, struct, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -127,9 +129,47 @@ def queries():
         put('query_url', f'seed_{i}', t)
 
 
-with tempfile.TemporaryDirectory() as tmp:
-    audio(tmp)
-control()
-event_file()
-tokens()
-queries()
+def ws_frame(opcode, payload, fin=True, mask=b'\x12\x34\x56\x78', length=None):
+    """A client frame (RFC 6455 5.2), masked; `length` overrides the encoded payload length."""
+    n = len(payload) if length is None else length
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if n < 126:
+        head += bytes([0x80 | n])
+    elif n <= 0xffff:
+        head += bytes([0x80 | 126]) + struct.pack('>H', n)
+    else:
+        head += bytes([0x80 | 127]) + struct.pack('>Q', n)
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def ws_frames():
+    """Seeds for ws_frame_reader: byte 0 picks the message bound (16 + 64 * b), byte 1 how the
+    reads are cut; then what a phone sends after the handshake."""
+    def put_ws(name, bound, wire):
+        put('ws_frame_reader', name, bytes([bound, 7]) + wire)
+    sub = b'{"type":"subscribe","channels":["fr"]}'
+    put_ws('text', 4, ws_frame(1, sub))
+    put_ws('binary_126', 8, ws_frame(2, bytes(range(256)) * 2))
+    put_ws('fragmented', 4, ws_frame(1, sub[:10], fin=False) + ws_frame(9, b'mid') + ws_frame(0, sub[10:20], fin=False)
+           + ws_frame(0, sub[20:]))
+    put_ws('control', 4, ws_frame(9, b'ping') + ws_frame(10, b'') + ws_frame(8, struct.pack('>H', 1000) + b'bye'))
+    put_ws('close_no_code', 4, ws_frame(1, b'{}') + ws_frame(8, b''))
+    put_ws('oversized_16', 0, ws_frame(2, b'x' * 200))
+    put_ws('oversized_64', 255, ws_frame(2, b'', length=1 << 40))
+    put_ws('oversized_64_msb', 255, ws_frame(2, b'', length=(1 << 64) - 1))
+    put_ws('fragments_over_bound', 1, ws_frame(2, b'a' * 60, fin=False) + ws_frame(0, b'b' * 60))
+    put_ws('control_too_long', 4, ws_frame(9, b'p' * 126))
+    put_ws('unmasked', 4, bytes([0x81, 2]) + b'{}')
+
+
+makers = {'audio': lambda: audio_in_tmp(), 'control': control, 'event_file': event_file, 'tokens': tokens,
+          'queries': queries, 'ws_frames': ws_frames}
+
+
+def audio_in_tmp():
+    with tempfile.TemporaryDirectory() as tmp:
+        audio(tmp)
+
+
+for name in sys.argv[2:] or makers:
+    makers[name]()

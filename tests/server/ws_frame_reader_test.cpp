@@ -139,8 +139,9 @@ TEST(ws_frame_reader, random_bytes_never_crash_it_or_exceed_the_limit) {
         ws_frame_reader r(256);
         for (const auto& e : feed(r, bytes, 1 + rng() % 64)) {
             EXPECT_LE(e.payload.size(), 256u);
-            if (e.what == kind::error)
+            if (e.what == kind::error) {
                 EXPECT_TRUE(e.code == 1002 || e.code == 1009);
+            }
         }
     }
 }

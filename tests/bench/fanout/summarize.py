@@ -81,7 +81,9 @@ def section(work, here, ns, servers, duration, stall, command):
     out = []
     out.append("## Fan-out\n")
     out.append(f"Command: `{command.strip()}` — generated {datetime.date.today().isoformat()}, "
-               f"{duration} s measured per point after all listeners connected.\n")
+               f"{duration} s measured per point after all listeners connected"
+               + (f"; {os.environ['FANOUT_LOAD']} (1, 5, 15 min)" if os.environ.get("FANOUT_LOAD") else "")
+               + ".\n")
     out.append("Workload: 4 channels, one `tolk-booth` each (tone, 20 ms Opus frames at 32 kbit/s, 108-byte "
                "tolk frames), N listeners spread round-robin. The server runs on CPU 0 alone "
                "(`taskset -c 0`, tolk with `--io-threads 1`); booths, sources and the load generator "
@@ -120,7 +122,21 @@ def section(work, here, ns, servers, duration, stall, command):
                        f"{fmt(m['rss_per_listener_kb'], 1)} ({marginal}) | {fmt(m['p50'])} | {fmt(m['p99'])} | "
                        f"{fmt(m['p999'])} | {fmt(m['max'])} | {fmt(m['load_cpu_pct'], 0)} |")
     out.append("")
-    if "tolk" in servers:
+    if "tolk" in servers and "tolkbase" in servers:
+        out.append("Ratios, tolk / tolk (before) — this tree against `TOLK_BASELINE_BIN`, same run, same load "
+                   "(below 1: this tree cheaper or faster):\n")
+        out.append("| N | CPU/frame | p50 | p99 | p99.9 | RSS | frames/s |")
+        out.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for n in ns:
+            t, b = rows.get(("tolk", n)), rows.get(("tolkbase", n))
+            if t is None or b is None:
+                continue
+            def vs(key):
+                return fmt(t[key] / b[key], 2) if b[key] else "–"
+            out.append(f"| {n} | {vs('cpu_per_m')} | {vs('p50')} | {vs('p99')} | {vs('p999')} | {vs('rss_kb')} | "
+                       f"{vs('fps')} |")
+        out.append("")
+    if "tolk" in servers and ("ws" in servers or "icecast" in servers):
         out.append("Ratios, tolk / baseline (below 1: tolk cheaper or faster):\n")
         out.append("| N | CPU/frame vs Icecast | CPU/frame vs ws | p99 vs Icecast | p99 vs ws | RSS vs Icecast | RSS vs ws |")
         out.append("|---:|---:|---:|---:|---:|---:|---:|")
