@@ -16,6 +16,42 @@
 #include <filesystem>
 #include <iostream>
 
+namespace {
+
+// --generate: writes the trace and prints its path.
+void write_generated(const tolk::jbsim::generator_options& generate, const std::string& out_file) {
+    std::filesystem::path out = out_file.empty() ? "." : out_file;
+    if (std::filesystem::is_directory(out) || out_file.ends_with('/')) {
+        out /= tolk::jbsim::trace_file_name(generate);
+    }
+    tolk::jbsim::write_trace(out, tolk::jbsim::generate_trace(generate));
+    std::cout << out.string() << '\n';
+}
+
+// --trace: replays it and prints the report (as JSON with `json`).
+void simulate(const std::string& trace_file, tolk::jbsim::run_options run, const std::string& audio_file,
+              const std::string& out_file, bool json) {
+    if (!audio_file.empty()) {
+        run.audio = audio_file;
+    }
+    std::vector<float> output;
+    const auto report = tolk::jbsim::run(tolk::jbsim::read_trace(trace_file), run,
+                                         out_file.empty() ? nullptr : &output);
+    if (!out_file.empty()) {
+        tolk::codec::write_wav(out_file, output);
+    }
+    const auto j = tolk::jbsim::to_json(report);
+    if (json) {
+        std::cout << j.dump(2) << '\n';
+    } else {
+        for (const auto& [key, value] : j.items()) {
+            std::cout << key << ": " << value << '\n';
+        }
+    }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     CLI::App app{"tolk-jbsim: measure playout buffers against arrival traces"};
     std::string trace_file, audio_file, out_file;
@@ -46,34 +82,13 @@ int main(int argc, char** argv) {
 
     try {
         if (!gen_opt->empty()) {
-            std::filesystem::path out = out_file.empty() ? "." : out_file;
-            if (std::filesystem::is_directory(out) || out_file.ends_with('/')) {
-                out /= tolk::jbsim::trace_file_name(generate);
-            }
-            tolk::jbsim::write_trace(out, tolk::jbsim::generate_trace(generate));
-            std::cout << out.string() << '\n';
+            write_generated(generate, out_file);
             return 0;
         }
         if (trace_opt->empty()) {
             throw std::invalid_argument("need --trace TRACE.csv or --generate PROFILE");
         }
-        if (!audio_file.empty()) {
-            run.audio = audio_file;
-        }
-        std::vector<float> output;
-        const auto report = tolk::jbsim::run(tolk::jbsim::read_trace(trace_file), run,
-                                             out_file.empty() ? nullptr : &output);
-        if (!out_file.empty()) {
-            tolk::codec::write_wav(out_file, output);
-        }
-        const auto j = tolk::jbsim::to_json(report);
-        if (json) {
-            std::cout << j.dump(2) << '\n';
-        } else {
-            for (const auto& [key, value] : j.items()) {
-                std::cout << key << ": " << value << '\n';
-            }
-        }
+        simulate(trace_file, run, audio_file, out_file, json);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "tolk-jbsim: %s\n", e.what());
         return 1;
