@@ -2,6 +2,7 @@
 // 127.0.0.1, as a user would run them.  A missing executable is a failure, not a skip.  Every
 // wait is bounded; children are killed in teardown (child_process).
 #include "child_process.hpp"
+#include "tolk_binaries.hpp"
 #include "codec/signal_compare.hpp"
 #include "codec/signals.hpp"
 #include "codec/wav_file.hpp"
@@ -22,10 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using stream = child_process::stream;
-
-const fs::path bin_dir = TOLK_BIN_DIR;
-
-std::string bin(const char* name) { return (bin_dir / name).string(); }
 
 class executables : public ::testing::Test {
 protected:

@@ -3,6 +3,7 @@
 // about a second of the kill (pages are flushed at least every second). Real processes, as a
 // technician would run them; opus-tools are Debian's.
 #include "child_process.hpp"
+#include "tolk_binaries.hpp"
 
 #include "codec/wav_file.hpp"
 
@@ -21,10 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using stream = child_process::stream;
-
-const fs::path bin_dir = TOLK_BIN_DIR;
-
-std::string bin(const char* name) { return (bin_dir / name).string(); }
 
 // The one file the recorder has started in `folder` (empty path while there is none).
 fs::path recording_in(const fs::path& folder) {
