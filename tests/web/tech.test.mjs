@@ -54,6 +54,16 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
   // French: the same console, translated.
   await page.selectOption('#lang', 'fr');
   await page.waitForFunction(() => document.querySelector('h2').textContent === 'Alarmes', null, { timeout: 5000 });
+  // Listen in: a click on the English tile opens a listener of its own on `en` (the server counts
+  // it), and the tile says so; a second click ends it.
+  await page.click('.tile[data-channel="en"]');
+  await page.waitForSelector('.tile[data-channel="en"].listening', { timeout: 10000 });
+  await waitFor('the console listening to en', async () =>
+    (await getJson(port, '/api/tech')).channels.find((c) => c.id === 'en').listeners === 1, 10000, 100);
+  await page.click('.tile[data-channel="en"]');
+  await waitFor('the console no longer listening', async () =>
+    (await getJson(port, '/api/tech')).channels.find((c) => c.id === 'en').listeners === 0, 10000, 100);
+  assert.equal(await page.locator('.tile.listening').count(), 0);
   assert.deepEqual(errors, []);
   for (const b of booths) await stop(b);
   await stop(child);
