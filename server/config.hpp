@@ -58,6 +58,8 @@ struct server_config {
     std::string tls_key;
     std::string web_root;    // the built phone app; empty: next to the executable (../web/listen)
     std::string public_url;  // what phones should open; empty: the first LAN address
+    // Pages (besides this server's own) that may open WebSockets here: "https://host[:port]".
+    std::vector<std::string> allowed_origins;
     int bitrate = 32'000;  // what booths are asked to send
     // Signed roles (server/auth): the event file's [auth] table is read from event_file. The
     // built-in demo event (demo) accepts booths without a token from loopback only.

@@ -4,6 +4,7 @@
 #include "server/http_api.hpp"
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
+#include "server/origin_check.hpp"
 #include "server/query.hpp"
 #include "server/access_control.hpp"
 #include "server/request_credentials.hpp"
@@ -100,6 +101,14 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
 
 asio::awaitable<bool> http_session::take_websocket(http_request& req) {
     const auto path = target_path(req.target());
+    if (const auto origin = check_origin(req, ctx_.config.allowed_origins); !origin.allowed) {
+        ++ctx_.counters.origin_refused;
+        log("http")->info("WebSocket upgrade from {} refused: {}", peer_address().to_string(), origin.reason);
+        auto res = error_response(req, http::status::forbidden, origin.reason);
+        res.keep_alive(false);
+        co_await write(res);
+        co_return true;
+    }
     if (over_limit_) {
         co_await refuse_websocket(req, websocket::close_code::policy_error, "server is full: too many connections");
         co_return true;
