@@ -6,6 +6,7 @@
 #include "server/html.hpp"
 #include "server/tech_api.hpp"
 #include "server/join_sheet.hpp"
+#include "server/join_sheet_cache.hpp"
 #include "server/query.hpp"
 #include "server/request_credentials.hpp"
 #include "server/web_assets.hpp"
@@ -137,8 +138,10 @@ http_response join_sheet(const http_request& req, server_context& ctx) {
             return error_response(req, http::status::internal_server_error, "no signing key to issue a listener token");
         token = join_token{issued->token, issued->claims.token_id, auth::format_rfc3339(issued->claims.expires)};
     }
+    const auto event = ctx.bus.channels();
+    const join_token* shown = token ? &*token : nullptr;
     return make(req, http::status::ok, "text/html; charset=utf-8",
-                join_page(ctx.bus.channels(), base, token ? &*token : nullptr));
+                ctx.join_cache ? *ctx.join_cache->page(event, base, shown) : join_page(event, base, shown));
 }
 
 http_response answer(const http_request& req, server_context& ctx, const http_client& client,

@@ -6,52 +6,23 @@
 #include "http_probe.hpp"
 #include "server_fixture.hpp"
 
-#include "server/log.hpp"
-
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include "log_capture.hpp"
 
 #include <sstream>
 
 namespace tolk::test {
 namespace {
 
-// Every component logger the server writes to.
-const std::vector<std::string> components{"auth", "booth", "config", "http", "hub", "listener",
-                                          "monitor", "recorder", "server", "tech"};
-
 class log_injection : public server_fixture {
 protected:
-    void SetUp() override {
-        sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured_);
-        sink_->set_formatter(server::make_log_formatter(server::log_format::text));
-        for (const auto& name : components) {
-            spdlog::drop(name);
-            auto logger = std::make_shared<spdlog::logger>(name, sink_);
-            logger->set_level(spdlog::level::debug);
-            spdlog::register_logger(logger);
-        }
-    }
-    void TearDown() override {
-        server_fixture::TearDown();
-        for (const auto& name : components)
-            spdlog::drop(name);  // later tests get the server's own stderr loggers again
-    }
-    std::string log_text() {
-        sink_->flush();
-        return captured_.str();
-    }
-
-    std::ostringstream captured_;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+    log_capture log_;  // built before the server starts, dropped after it stopped
 };
 
 TEST_F(log_injection, no_raw_newline_or_escape_from_the_input_reaches_the_log) {
     auto c = test_config();
     start(c);
-    // server_fixture::start sets the global level: these loggers keep debug.
-    for (const auto& name : components)
-        spdlog::get(name)->set_level(spdlog::level::debug);
+    // server_fixture::start sets the global level: these loggers get debug.
+    log_.set_level(spdlog::level::debug);
 
     ws_try(endpoint_, "/ws/booth?channel=%0Afake%1B[31m");
     ws_try(endpoint_, "/ws/listen?channels=%0Afake%1B[31m");
@@ -63,7 +34,7 @@ TEST_F(log_injection, no_raw_newline_or_escape_from_the_input_reaches_the_log) {
     server_->stop();  // every session ends and has logged (TearDown stops again: harmless)
     ASSERT_TRUE(server_->wait_closed(std::chrono::seconds(5)));
 
-    const auto text = log_text();
+    const auto text = log_.text();
     ASSERT_NE(text.find("fake"), std::string::npos) << "the refused channel is logged (escaped):\n" << text;
     ASSERT_NE(text.find("forged"), std::string::npos) << "the bad message's type is logged (escaped):\n" << text;
     EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
