@@ -158,7 +158,7 @@ server_config load_config(const std::filesystem::path& file) {
         if (root.contains("server")) {
             const auto& server = root.at("server");
             check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url",
-                                     "allowed_origins"});
+                                     "allowed_origins", "require_tls"});
             if (server.contains("listen")) {
                 try {
                     parse_listen(toml::get<std::string>(server.at("listen")), c);
@@ -171,6 +171,7 @@ server_config load_config(const std::filesystem::path& file) {
             c.tls_key = get_or<std::string>(server, "tls_key", c.tls_key);
             c.web_root = get_or<std::string>(server, "web_root", c.web_root);
             c.public_url = get_or<std::string>(server, "public_url", c.public_url);
+            c.require_tls = get_or<bool>(server, "require_tls", c.require_tls);
             c.allowed_origins = get_or<std::vector<std::string>>(server, "allowed_origins", c.allowed_origins);
         }
         if (root.contains("audio")) {
@@ -256,6 +257,8 @@ void validate(const server_config& c) {
         throw config_error("io_threads must be within 0..256");
     if (c.tls_cert.empty() != c.tls_key.empty())
         throw config_error("tls_cert and tls_key go together: give both or neither");
+    if (c.require_tls && c.tls_cert.empty())
+        throw config_error("require_tls needs tls_cert and tls_key");
     for (const auto& origin : c.allowed_origins)
         if (normalize_origin(origin).empty())
             throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");

@@ -199,6 +199,12 @@ http_response refusal_response(const http_request& req, const auth::decision& d,
     return res;
 }
 
+http_response redirect_response(const http_request& req, std::string location) {
+    auto res = make(req, http::status::permanent_redirect, "text/plain; charset=utf-8", "use " + location + "\n");
+    res.set(http::field::location, std::move(location));
+    return res;
+}
+
 http_response error_response(const http_request& req, http::status status, std::string_view text) {
     return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
 }
