@@ -68,7 +68,9 @@ TEST_F(join_flood, a_flood_of_join_requests_costs_a_listener_no_frame) {
     EXPECT_EQ(heard.missing, 0u);
     EXPECT_EQ(failed, 0);
     EXPECT_GE(answered, 20) << "a flood: tens of /join requests during 3 s of audio";
-    EXPECT_EQ(server_->join_sheets().drawn(), 2u) << "two distinct bases: two sheets drawn, the rest from the cache";
+    // Two distinct bases: two sheets drawn, the rest from the cache (four threads' first requests may
+    // miss at once and each draw one).
+    EXPECT_LE(server_->join_sheets().drawn(), 4u) << answered << " requests";
 }
 
 TEST(join_sheet_cache, is_bounded_and_forgets_the_oldest) {
