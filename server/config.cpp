@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 #include "server/config_monitor.hpp"
+#include "server/origin_check.hpp"
 
 #include <toml.hpp>
 
@@ -159,7 +160,8 @@ void read_server(const toml::value& root, server_config& c) {
     if (!root.contains("server"))
         return;
     const auto& server = root.at("server");
-    check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url"});
+    check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url",
+                              "allowed_origins", "require_tls"});
     if (server.contains("listen")) {
         try {
             parse_listen(toml::get<std::string>(server.at("listen")), c);
@@ -172,6 +174,8 @@ void read_server(const toml::value& root, server_config& c) {
     c.tls_key = get_or<std::string>(server, "tls_key", c.tls_key);
     c.web_root = get_or<std::string>(server, "web_root", c.web_root);
     c.public_url = get_or<std::string>(server, "public_url", c.public_url);
+    c.require_tls = get_or<bool>(server, "require_tls", c.require_tls);
+    c.allowed_origins = get_or<std::vector<std::string>>(server, "allowed_origins", c.allowed_origins);
 }
 
 void read_audio(const toml::value& root, server_config& c) {
@@ -280,6 +284,11 @@ void validate(const server_config& c) {
         throw config_error("io_threads must be within 0..256");
     if (c.tls_cert.empty() != c.tls_key.empty())
         throw config_error("tls_cert and tls_key go together: give both or neither");
+    if (c.require_tls && c.tls_cert.empty())
+        throw config_error("require_tls needs tls_cert and tls_key");
+    for (const auto& origin : c.allowed_origins)
+        if (normalize_origin(origin).empty())
+            throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");
     if (c.bitrate < 6000 || c.bitrate > 510'000)
         throw config_error("bitrate must be within 6000..510000");
 }

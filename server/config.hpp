@@ -56,8 +56,13 @@ struct server_config {
     int io_threads = 0;  // 0: one per core
     std::string tls_cert;    // PEM chain; with tls_key, HTTPS/WSS on the same port as HTTP
     std::string tls_key;
+    // With tls_cert/tls_key: plain HTTP is redirected to HTTPS (but /healthz from loopback),
+    // HTTPS answers carry HSTS, and booths and technicians are refused on plain connections.
+    bool require_tls = false;
     std::string web_root;    // the built phone app; empty: next to the executable (../web/listen)
     std::string public_url;  // what phones should open; empty: the first LAN address
+    // Pages (besides this server's own) that may open WebSockets here: "https://host[:port]".
+    std::vector<std::string> allowed_origins;
     int bitrate = 32'000;  // what booths are asked to send
     // Signed roles (server/auth): the event file's [auth] table is read from event_file. The
     // built-in demo event (demo) accepts booths without a token from loopback only.

@@ -6,6 +6,7 @@
 #include "server/html.hpp"
 #include "server/tech_api.hpp"
 #include "server/join_sheet.hpp"
+#include "server/join_sheet_cache.hpp"
 #include "server/query.hpp"
 #include "server/request_credentials.hpp"
 #include "server/web_assets.hpp"
@@ -26,7 +27,6 @@ http_response make(const http_request& req, http::status status, std::string con
     res.set(http::field::server, "tolk");
     res.set(http::field::content_type, std::move(content_type));
     res.set(http::field::cache_control, "no-store");
-    res.set(http::field::access_control_allow_origin, "*");
     res.keep_alive(req.keep_alive());
     res.body() = std::move(body);
     res.prepare_payload();
@@ -35,6 +35,13 @@ http_response make(const http_request& req, http::status status, std::string con
     return res;
 }
 
+// The read-only public JSON (/api/channels, /healthz): any site's page may read it (CORS).
+// Nothing else carries Access-Control-Allow-Origin.
+http_response public_json(const http_request& req, std::string body) {
+    auto res = make(req, http::status::ok, "application/json", std::move(body));
+    res.set(http::field::access_control_allow_origin, "*");
+    return res;
+}
 
 // `full`: false for a private event's anonymous visitor, who learns only the event's name (for
 // the passcode prompt): no channels, no listener counts.
@@ -107,10 +114,16 @@ std::string status_page(server_context& ctx, const http_request& req, bool secur
            "<a href=/metrics>/metrics</a> · <a href=/healthz>/healthz</a></p></body></html>\n";
 }
 
+constexpr std::size_t max_join_base = 256;
+
 // /join (technician only): a private event's sheet carries a listener token, the one given as
 // ?token= or one signed now for join_sheet_ttl.
 http_response join_sheet(const http_request& req, server_context& ctx) {
     const auto base = query_param(req.target(), "base").value_or(ctx.public_url);
+    if (base.size() > max_join_base)  // a QR code holds ~2,300 bytes; a link that long is no link
+        return error_response(req, http::status::bad_request,
+                              "?base= is " + std::to_string(base.size()) + " characters; at most " +
+                                  std::to_string(max_join_base) + " (the URL phones open, e.g. https://tolk.example.org)");
     const auto given = query_param(req.target(), "token");
     std::optional<join_token> token;
     if (given) {
@@ -125,8 +138,10 @@ http_response join_sheet(const http_request& req, server_context& ctx) {
             return error_response(req, http::status::internal_server_error, "no signing key to issue a listener token");
         token = join_token{issued->token, issued->claims.token_id, auth::format_rfc3339(issued->claims.expires)};
     }
+    const auto event = ctx.bus.channels();
+    const join_token* shown = token ? &*token : nullptr;
     return make(req, http::status::ok, "text/html; charset=utf-8",
-                join_page(ctx.bus.channels(), base, token ? &*token : nullptr));
+                ctx.join_cache ? *ctx.join_cache->page(event, base, shown) : join_page(event, base, shown));
 }
 
 http_response answer(const http_request& req, server_context& ctx, const http_client& client,
@@ -138,7 +153,7 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
     if (path == "/api/channels") {
         const bool full = !ctx.access->event().private_listeners ||
                           ctx.access->may_list_channels(credentials_of(req), from_this_machine(req, client.peer));
-        return make(req, http::status::ok, "application/json", channels_json(ctx, full).dump());
+        return public_json(req, channels_json(ctx, full).dump());
     }
     if (path == "/healthz") {
         const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started);
@@ -146,7 +161,7 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
                {"event", ctx.config.event_name},
                {"uptime_s", uptime.count()},
                {"connections", ctx.connections.open()}};
-        return make(req, http::status::ok, "application/json", j.dump());
+        return public_json(req, j.dump());
     }
     if (path == "/metrics")
         return make(req, http::status::ok, "text/plain; version=0.0.4",
@@ -184,6 +199,12 @@ http_response refusal_response(const http_request& req, const auth::decision& d,
     return res;
 }
 
+http_response redirect_response(const http_request& req, std::string location) {
+    auto res = make(req, http::status::permanent_redirect, "text/plain; charset=utf-8", "use " + location + "\n");
+    res.set(http::field::location, std::move(location));
+    return res;
+}
+
 http_response error_response(const http_request& req, http::status status, std::string_view text) {
     return make(req, status, "text/plain; charset=utf-8", std::string(text) + "\n");
 }
@@ -207,9 +228,7 @@ http_response handle_http(const http_request& req, server_context& ctx, const ht
         scope == path_scope::metrics ? auth::access_role::metrics : auth::access_role::technician);
     if (!outcome)
         return refusal_response(req, outcome.decision, outcome.had_token);
-    auto res = answer(req, ctx, client, path, asset);
-    res.erase(http::field::access_control_allow_origin);  // a technician's answer is for this site only
-    return res;
+    return answer(req, ctx, client, path, asset);
 }
 
 }  // namespace tolk::server

@@ -30,6 +30,9 @@ http_response error_response(const http_request& request, boost::beast::http::st
                              std::string_view text);
 
 // A JSON answer (no-store).
+// 308 to `location` (require_tls: plain HTTP to HTTPS).
+http_response redirect_response(const http_request& request, std::string location);
+
 http_response json_response(const http_request& request, boost::beast::http::status status, std::string body);
 
 // A refusal of signed roles: the decision's HTTP status (401, 403), with

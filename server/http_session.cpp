@@ -4,6 +4,7 @@
 #include "server/http_api.hpp"
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
+#include "server/origin_check.hpp"
 #include "server/query.hpp"
 #include "server/access_control.hpp"
 #include "server/request_credentials.hpp"
@@ -100,6 +101,14 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
 
 asio::awaitable<bool> http_session::take_websocket(http_request& req) {
     const auto path = target_path(req.target());
+    if (const auto origin = check_origin(req, ctx_.config.allowed_origins); !origin.allowed) {
+        ++ctx_.counters.origin_refused;
+        log("http")->info("WebSocket upgrade from {} refused: {}", peer_address().to_string(), origin.reason);
+        auto res = error_response(req, http::status::forbidden, origin.reason);
+        res.keep_alive(false);
+        co_await write(res);
+        co_return true;
+    }
     if (over_limit_) {
         co_await refuse_websocket(req, websocket::close_code::policy_error, "server is full: too many connections");
         co_return true;
@@ -153,6 +162,26 @@ asio::awaitable<void> http_session::admit_listener(http_request& req) {
         ->start();
 }
 
+// require_tls on a plain connection: booths and technicians are refused (403 before any
+// upgrade), other requests are redirected to HTTPS, but /healthz from this machine. nullopt: go on.
+std::optional<http_response> http_session::plain_refusal(const http_request& req) {
+    if (!ctx_.config.require_tls || stream_.index() == 1)
+        return std::nullopt;
+    const auto path = target_path(req.target());
+    if (websocket::is_upgrade(req)) {
+        if (path != "/ws/booth" && path != "/ws/tech")
+            return std::nullopt;
+        return error_response(req, http::status::forbidden,
+                              "TLS required: booths and technicians connect with wss:// only");
+    }
+    if (path == "/healthz" && is_loopback(peer_address()))
+        return std::nullopt;
+    const auto host = req[http::field::host];
+    if (host.empty() || host.size() > 255 || host.find_first_of("/\\ \r\n") != std::string_view::npos)
+        return error_response(req, http::status::bad_request, "TLS required: use https://");
+    return redirect_response(req, "https://" + std::string(host) + std::string(req.target()));
+}
+
 asio::awaitable<http_response> http_session::answer(const http_request& req) {
     if (over_limit_) {
         auto res = error_response(req, http::status::service_unavailable, "server is full: too many connections");
@@ -165,6 +194,8 @@ asio::awaitable<http_response> http_session::answer(const http_request& req) {
 }
 
 asio::awaitable<bool> http_session::write(http_response& res) {
+    if (ctx_.config.require_tls && stream_.index() == 1)
+        res.set(http::field::strict_transport_security, "max-age=31536000");
     const bool keep_alive = res.keep_alive();
     auto [ec, n] = co_await std::visit([&](auto& s) { return http::async_write(s, res, as_tuple); }, stream_);
     co_return !ec && keep_alive;
@@ -179,6 +210,11 @@ asio::awaitable<void> http_session::run() {
         auto req = co_await read_request();
         if (!req)
             break;
+        if (auto refusal = plain_refusal(*req)) {
+            refusal->keep_alive(false);
+            co_await write(*refusal);
+            break;
+        }
         if (websocket::is_upgrade(*req) && co_await take_websocket(*req))
             co_return;
         auto res = co_await answer(*req);

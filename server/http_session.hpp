@@ -34,6 +34,7 @@ private:
     boost::asio::awaitable<bool> take_websocket(http_request& req);
     boost::asio::awaitable<void> admit_listener(http_request& req);
     boost::asio::awaitable<http_response> answer(const http_request& req);
+    std::optional<http_response> plain_refusal(const http_request& req);
     // Writes `res`; false when the connection is to end.
     boost::asio::awaitable<bool> write(http_response& res);
     boost::asio::ip::address peer_address();  // unspecified if the socket has none

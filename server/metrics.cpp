@@ -33,6 +33,7 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
          static_cast<std::uint64_t>(std::max<std::int64_t>(0, connections_open)));
     c("http_requests_total", http_requests, "HTTP requests served");
     c("http_bad_requests_total", http_bad_requests, "malformed HTTP requests");
+    c("origin_refused_total", origin_refused, "WebSocket upgrades refused: Origin not this site nor allowed");
     c("booth_sessions_total", booth_sessions, "booth connections that went on air");
     c("booth_refused_taken_total", booth_refused_taken, "booths refused: channel already on air");
     c("booth_refused_unknown_total", booth_refused_unknown, "booths refused: unknown channel");

@@ -15,6 +15,7 @@ struct metrics {
     counter accept_errors{0};         // EMFILE and friends
     counter http_requests{0};
     counter http_bad_requests{0};
+    counter origin_refused{0};        // WebSocket upgrades from another site's page (403)
     counter booth_sessions{0};
     counter booth_refused_taken{0};
     counter booth_refused_unknown{0};

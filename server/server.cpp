@@ -38,6 +38,7 @@ server::server(io_pool& pool, server_config config)
     }
     ctx_.web = &web_;
     ctx_.watch = &watch_;
+    ctx_.join_cache = &join_cache_;
 }
 
 server::~server() = default;

@@ -13,6 +13,7 @@
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
 #include "server/metrics.hpp"
+#include "server/join_sheet_cache.hpp"
 #include "server/server_context.hpp"
 #include "server/session_registry.hpp"
 #include "server/web_assets.hpp"
@@ -41,6 +42,7 @@ public:
     channel_watch& watch() { return watch_; }
     const metrics& counters() const { return metrics_; }
     std::int64_t open_connections() const { return connections_.open(); }
+    const join_sheet_cache& join_sheets() const { return join_cache_; }
     // After stop(): waits until every connection has ended (bounded).
     bool wait_closed(std::chrono::milliseconds timeout) const { return connections_.wait_none(timeout); }
 
@@ -57,6 +59,7 @@ private:
     access_control access_;
     local_hub hub_;
     channel_watch watch_;  // wraps hub_: what sessions see as the bus
+    join_sheet_cache join_cache_;
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };

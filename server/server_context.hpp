@@ -22,6 +22,7 @@ namespace tolk::server {
 class web_assets;
 class access_control;
 class channel_watch;
+class join_sheet_cache;
 
 // Open TCP connections: counted by connection_slot, waited for at shutdown. Thread-safe.
 class connection_tracker {
@@ -66,6 +67,7 @@ struct server_context {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     access_control* access = nullptr;         // signed roles (owned by server; never null once started)
     channel_watch* watch = nullptr;  // the technician's view (tech_api.hpp)
+    join_sheet_cache* join_cache = nullptr;  // /join's drawn sheets (owned by server; null: drawn every time)
 };
 
 // The server clock: CLOCK_MONOTONIC in µs (shared by every process on the machine).

@@ -100,8 +100,17 @@ ws_outcome ws_try(const asio::ip::tcp::endpoint& server, const std::string& targ
                 for (const auto& [name, value] : headers)
                     req.set(name, value);
             }));
-            co_await ws.async_handshake(server.address().to_string() + ":" + std::to_string(server.port()), target,
-                                        asio::use_awaitable);
+            websocket::response_type response;
+            auto [hec] = co_await ws.async_handshake(response, server.address().to_string() + ":" + std::to_string(server.port()),
+                                                     target, asio::as_tuple(asio::use_awaitable));
+            if (hec == websocket::error::upgrade_declined) {  // refused before the upgrade (403 …)
+                ws_outcome declined;
+                declined.http_status = response.result_int();
+                declined.close_reason = response.body();
+                co_return declined;
+            }
+            if (hec)
+                throw boost::system::system_error(hec);
             if (!first_message.empty()) {
                 ws.text(true);
                 co_await ws.async_write(asio::buffer(first_message), asio::use_awaitable);

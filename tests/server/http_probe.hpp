@@ -36,13 +36,14 @@ http_reply http_request(const boost::asio::ip::tcp::endpoint& server, const http
                         std::chrono::seconds timeout = std::chrono::seconds(10));
 
 // A WebSocket handshake on `target`, sends `first_message` if not empty, then reads until the
-// server's first text message other than an error, or its close. admitted: the first message came (a session took the connection); else close_code and
+// server's first text message other than an error, or its close (or its HTTP refusal). admitted: the first message came (a session took the connection); else close_code and
 // close_reason say why not.
 struct ws_outcome {
     bool admitted = false;
     std::string first_text;
     std::uint16_t close_code = 0;
-    std::string close_reason;
+    std::string close_reason;  // or the body of an HTTP refusal
+    int http_status = 101;     // not 101: the server answered the handshake with this status instead
 };
 
 ws_outcome ws_try(const boost::asio::ip::tcp::endpoint& server, const std::string& target, const header_list& headers = {},

@@ -130,7 +130,9 @@ TEST_F(tech_auth_test, this_machine_means_loopback_not_a_proxy_on_it_nor_another
     EXPECT_EQ(get("/api/tech", {{"Origin", "http://evil.example"}}, "127.0.0.1").status, 401);
     const std::string self = "http://127.0.0.1:" + std::to_string(endpoint_.port());
     EXPECT_EQ(get("/api/tech", {{"Origin", self}}, "127.0.0.1").status, 200);
-    EXPECT_FALSE(ws("/ws/tech", {{"Origin", "http://evil.example"}}, "127.0.0.1").admitted);
+    const auto other_site = ws("/ws/tech", {{"Origin", "http://evil.example"}}, "127.0.0.1");
+    EXPECT_FALSE(other_site.admitted);
+    EXPECT_EQ(other_site.http_status, 403) << "refused before the upgrade (origin_test.cpp)";
     EXPECT_TRUE(ws("/ws/tech", {{"Origin", self}}, "127.0.0.1").admitted);
     // A technician's answer is not shared with other sites.
     EXPECT_EQ(get("/api/tech", {}, "127.0.0.1").header("access-control-allow-origin"), "");
