@@ -37,6 +37,8 @@ std::string request_token(const http_request& request) {
 
 void booth_session::on_open() {
     channel_id_ = query_param(request().target(), "channel").value_or("");
+    // Read now: the handshake's request is released after on_open, before a hello may come.
+    claimed_name_ = query_param(request().target(), "name").value_or("").substr(0, 64);
     channel_ = ctx_.bus.find(channel_id_);
     if (!channel_) {
         ++ctx_.counters.booth_refused_unknown;
@@ -101,8 +103,8 @@ void booth_session::go_on_air() {
     // or on the demo event the name it gives (`?name=`, as tolk-booth --name sends it).
     if (!token_id_.empty())
         identity_ = "jti:" + token_id_;
-    else if (auto name = query_param(request().target(), "name"); name && !name->empty()) {
-        booth_name_ = name->substr(0, 64);
+    else if (!claimed_name_.empty()) {
+        booth_name_ = claimed_name_;
         identity_ = "demo:" + booth_name_;
     }
     const auto claimed = ctx_.bus.claim(*channel_, id(), {identity_, booth_name_, peer_});

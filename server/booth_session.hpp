@@ -43,6 +43,7 @@ private:
     std::string booth_name_;     // the token's sub ("" without a token)
     std::string token_id_;       // the token's jti
     std::string identity_;       // who this booth is across reconnects ("" anonymous)
+    std::string claimed_name_;   // ?name= (counts only without a token: the demo event)
     bool awaiting_token_ = false;  // no token in the request: the hello must carry one
     bool on_air_ = false;
     bool replaced_ = false;        // closed because the same booth reconnected
