@@ -2,6 +2,7 @@
 #include "server/config_monitor.hpp"
 #include "server/origin_check.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <toml.hpp>
 
 #include <set>
@@ -161,7 +162,7 @@ void read_server(const toml::value& root, server_config& c) {
         return;
     const auto& server = root.at("server");
     check_known_keys(server, {"listen", "io_threads", "tls_cert", "tls_key", "web_root", "public_url",
-                              "allowed_origins", "require_tls"});
+                              "allowed_origins", "require_tls", "trusted_proxies"});
     if (server.contains("listen")) {
         try {
             parse_listen(toml::get<std::string>(server.at("listen")), c);
@@ -176,6 +177,7 @@ void read_server(const toml::value& root, server_config& c) {
     c.public_url = get_or<std::string>(server, "public_url", c.public_url);
     c.require_tls = get_or<bool>(server, "require_tls", c.require_tls);
     c.allowed_origins = get_or<std::vector<std::string>>(server, "allowed_origins", c.allowed_origins);
+    c.trusted_proxies = get_or<std::vector<std::string>>(server, "trusted_proxies", c.trusted_proxies);
 }
 
 void read_audio(const toml::value& root, server_config& c) {
@@ -193,7 +195,8 @@ void read_limits(const toml::value& root, server_config& c) {
     const auto& l = root.at("limits");
     check_known_keys(l, {"max_message_bytes", "max_audio_ratio", "audio_burst_seconds", "booth_link_timeout_ms",
                          "hello_timeout_ms", "max_connections", "stall_timeout_ms", "max_protocol_errors",
-                         "listener_send_buffer"});
+                         "listener_send_buffer", "max_connections_per_address", "reserved_slots",
+                         "header_timeout_ms", "keepalive_seconds", "tcp_user_timeout_ms"});
     auto& to = c.limits;
     to.max_message_bytes = get_or<std::size_t>(l, "max_message_bytes", to.max_message_bytes);
     to.max_audio_ratio = get_or<double>(l, "max_audio_ratio", to.max_audio_ratio);
@@ -204,6 +207,11 @@ void read_limits(const toml::value& root, server_config& c) {
     to.stall_timeout_ms = get_or<int>(l, "stall_timeout_ms", to.stall_timeout_ms);
     to.max_protocol_errors = get_or<int>(l, "max_protocol_errors", to.max_protocol_errors);
     to.listener_send_buffer = get_or<int>(l, "listener_send_buffer", to.listener_send_buffer);
+    to.max_connections_per_address = get_or<std::size_t>(l, "max_connections_per_address", to.max_connections_per_address);
+    to.reserved_slots = get_or<std::size_t>(l, "reserved_slots", to.reserved_slots);
+    to.header_timeout_ms = get_or<int>(l, "header_timeout_ms", to.header_timeout_ms);
+    to.keepalive_seconds = get_or<int>(l, "keepalive_seconds", to.keepalive_seconds);
+    to.tcp_user_timeout_ms = get_or<int>(l, "tcp_user_timeout_ms", to.tcp_user_timeout_ms);
 }
 
 void read_channels(const toml::value& channels, server_config& c) {
@@ -278,6 +286,16 @@ void validate(const server_config& c) {
         throw config_error("hello_timeout_ms must be within 100..60000");
     if (l.max_connections < 1)
         throw config_error("max_connections must be at least 1");
+    if (l.max_connections_per_address < 1)
+        throw config_error("max_connections_per_address must be at least 1");
+    if (l.reserved_slots > 10'000)
+        throw config_error("reserved_slots must be within 0..10000");
+    if (l.header_timeout_ms < 100 || l.header_timeout_ms > 600'000)
+        throw config_error("header_timeout_ms must be within 100..600000");
+    if (l.keepalive_seconds < 0 || l.keepalive_seconds > 7200)
+        throw config_error("keepalive_seconds must be 0 (off) or within 1..7200");
+    if (l.tcp_user_timeout_ms < 0 || l.tcp_user_timeout_ms > 3'600'000)
+        throw config_error("tcp_user_timeout_ms must be 0 (OS default) or within 1..3600000");
     if (l.listener_send_buffer < 0)
         throw config_error("listener_send_buffer must be 0 (OS default) or a size in bytes");
     if (c.io_threads < 0 || c.io_threads > 256)
@@ -286,6 +304,12 @@ void validate(const server_config& c) {
         throw config_error("tls_cert and tls_key go together: give both or neither");
     if (c.require_tls && c.tls_cert.empty())
         throw config_error("require_tls needs tls_cert and tls_key");
+    for (const auto& proxy : c.trusted_proxies) {
+        boost::system::error_code ec;
+        boost::asio::ip::make_address(proxy, ec);
+        if (ec)
+            throw config_error("trusted_proxies: \"" + proxy + "\" is not an IP address");
+    }
     for (const auto& origin : c.allowed_origins)
         if (normalize_origin(origin).empty())
             throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");

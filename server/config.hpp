@@ -34,6 +34,18 @@ struct limits_config {
     // A booth that connects without a token must send its hello (carrying one) within this time.
     int hello_timeout_ms = 5'000;
     std::size_t max_connections = 50'000;
+    // Listeners and web requests from one client address (server/admission.hpp); booths and
+    // technicians are not held to it.
+    std::size_t max_connections_per_address = 64;
+    // Connections beyond max_connections that only booths and technicians may use.
+    std::size_t reserved_slots = 16;
+    // A connection's request (TLS handshake included) must arrive within this time.
+    int header_timeout_ms = 10'000;
+    // TCP keep-alive: a quiet connection is probed after this many seconds, then every half of
+    // it, three times; a client that left the Wi-Fi is found within ~2x this time.
+    int keepalive_seconds = 10;
+    // Data the client has not acknowledged for this long ends the connection (TCP_USER_TIMEOUT).
+    int tcp_user_timeout_ms = 20'000;
     int listener_queue_ms = 200;  // audio queued per listener and channel before it is dropped
     int stall_timeout_ms = 5'000;  // a write pending this long closes the listener
     int max_protocol_errors = 10;  // malformed control messages before a close
@@ -63,6 +75,8 @@ struct server_config {
     std::string public_url;  // what phones should open; empty: the first LAN address
     // Pages (besides this server's own) that may open WebSockets here: "https://host[:port]".
     std::vector<std::string> allowed_origins;
+    // Reverse proxies whose X-Forwarded-For names the client (admission per address).
+    std::vector<std::string> trusted_proxies;
     int bitrate = 32'000;  // what booths are asked to send
     // Signed roles (server/auth): the event file's [auth] table is read from event_file. The
     // built-in demo event (demo) accepts booths without a token from loopback only.

@@ -28,12 +28,8 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
-http_session::http_session(asio::ip::tcp::socket&& socket, server_context& ctx)
-    : stream_(std::in_place_index<0>, std::move(socket)),
-      ctx_(ctx),
-      slot_(ctx.connections),
-      over_limit_(static_cast<std::size_t>(ctx.connections.open()) >
-                  ctx.config.limits.max_connections) {}
+http_session::http_session(asio::ip::tcp::socket&& socket, connection_slot slot, server_context& ctx)
+    : stream_(std::in_place_index<0>, std::move(socket)), ctx_(ctx), slot_(std::move(slot)) {}
 
 beast::tcp_stream& http_session::tcp() {
     return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream_);
@@ -47,7 +43,7 @@ void http_session::start() {
 asio::awaitable<bool> http_session::start_tls_if_asked() {
     if (!ctx_.tls)
         co_return true;
-    tcp().expires_after(std::chrono::seconds(10));
+    tcp().expires_after(std::chrono::milliseconds(ctx_.config.limits.header_timeout_ms));
     auto [ec, is_tls] = co_await beast::async_detect_ssl(tcp(), buffer_, as_tuple);
     if (ec)
         co_return false;
@@ -83,7 +79,7 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(8 * 1024);
     parser.body_limit(8 * 1024);
-    tcp().expires_after(std::chrono::seconds(30));
+    tcp().expires_after(std::chrono::milliseconds(ctx_.config.limits.header_timeout_ms));
     auto [ec, n] = co_await std::visit(
         [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
     if (!ec)
@@ -109,8 +105,8 @@ asio::awaitable<bool> http_session::take_websocket(http_request& req) {
         co_await write(res);
         co_return true;
     }
-    if (over_limit_) {
-        co_await refuse_websocket(req, websocket::close_code::policy_error, "server is full: too many connections");
+    if (const auto why = admit(req, role_of(req)); why != admission::admit) {
+        co_await refuse_websocket(req, websocket::close_code::policy_error, std::string(refusal_reason(why)));
         co_return true;
     }
     if (path == "/ws/booth") {
@@ -183,8 +179,11 @@ std::optional<http_response> http_session::plain_refusal(const http_request& req
 }
 
 asio::awaitable<http_response> http_session::answer(const http_request& req) {
-    if (over_limit_) {
-        auto res = error_response(req, http::status::service_unavailable, "server is full: too many connections");
+    if (const auto why = admit(req, role_of(req)); why != admission::admit) {
+        auto res = error_response(req,
+                                  why == admission::address_full ? http::status::too_many_requests
+                                                                 : http::status::service_unavailable,
+                                  std::string(refusal_reason(why)));
         res.keep_alive(false);
         co_return res;
     }
@@ -201,9 +200,34 @@ asio::awaitable<bool> http_session::write(http_response& res) {
     co_return !ec && keep_alive;
 }
 
-asio::awaitable<void> http_session::run() {
-    if (over_limit_)
+connection_role http_session::role_of(const http_request& req) {
+    const auto path = target_path(req.target());
+    if (path == "/ws/booth")
+        return connection_role::booth;
+    if (is_login_request(req) || scope_of(path) != path_scope::open)
+        return connection_role::technician;
+    return connection_role::public_client;
+}
+
+// The request named the client (behind a trusted proxy) and the role: the limits of admission.hpp.
+admission http_session::admit(const http_request& req, connection_role role) {
+    if (admitted_ && role == connection_role::public_client)
+        return admission::admit;  // a kept-alive connection is not refused for who came after it
+    slot_.rebind(client_address(slot_.address(), req["X-Forwarded-For"], ctx_.config.trusted_proxies));
+    const auto why = admit_request(ctx_.config.limits, role, ctx_.connections.open(),
+                                   ctx_.connections.open_from(slot_.address()));
+    if (why != admission::admit) {
         ++ctx_.counters.connections_refused;
+        if (why == admission::address_full)
+            ++ctx_.counters.connections_refused_per_address;
+        log("http")->debug("{} from {} refused: {}", target_path(req.target()), slot_.address().to_string(),
+                           refusal_reason(why));
+    }
+    admitted_ = why == admission::admit;
+    return why;
+}
+
+asio::awaitable<void> http_session::run() {
     if (!co_await start_tls_if_asked())
         co_return;
     for (;;) {

@@ -22,7 +22,7 @@ namespace tolk::server {
 
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-    http_session(boost::asio::ip::tcp::socket&& socket, server_context& ctx);
+    http_session(boost::asio::ip::tcp::socket&& socket, connection_slot slot, server_context& ctx);
     void start();
 
 private:
@@ -42,12 +42,14 @@ private:
     // Accepts the WebSocket, then closes it with `code` and `reason` (which the client can show).
     boost::asio::awaitable<void> refuse_websocket(const http_request& req, std::uint16_t code, std::string reason);
     boost::beast::tcp_stream& tcp();
+    static connection_role role_of(const http_request& req);
+    admission admit(const http_request& req, connection_role role);
 
     any_stream stream_;
     boost::beast::flat_buffer buffer_;
     server_context& ctx_;
     connection_slot slot_;
-    bool over_limit_;
+    bool admitted_ = false;  // a request of this connection passed admit()
 };
 
 }  // namespace tolk::server

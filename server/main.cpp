@@ -7,6 +7,7 @@
 #include "server/auth/key_store.hpp"
 #include "server/auth/settings.hpp"
 #include "server/command_line.hpp"
+#include "server/descriptors.hpp"
 #include "server/join_sheet.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
@@ -52,6 +53,7 @@ void announce(server& srv, const asio::ip::tcp::endpoint& bound, const std::stri
 int serve(const server_config& config, const std::string& qr_sheet) {
     const int threads = config.io_threads > 0 ? config.io_threads
                                               : std::max(1u, std::thread::hardware_concurrency());
+    prepare_file_limit(config.limits);
     io_pool pool(static_cast<std::size_t>(threads));
     std::unique_ptr<server> srv;
     asio::ip::tcp::endpoint bound;

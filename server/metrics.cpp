@@ -27,7 +27,9 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
         line(out, name, "counter", help, v.load(std::memory_order_relaxed));
     };
     c("connections_accepted_total", connections_accepted, "TCP connections accepted");
-    c("connections_refused_total", connections_refused, "connections refused over the limit");
+    c("connections_refused_total", connections_refused, "connections refused over a limit (all reasons)");
+    c("connections_refused_per_address_total", connections_refused_per_address,
+      "connections refused over max_connections_per_address");
     c("accept_errors_total", accept_errors, "accept() failures (e.g. out of file descriptors)");
     line(out, "connections_open", "gauge", "connections open now",
          static_cast<std::uint64_t>(std::max<std::int64_t>(0, connections_open)));

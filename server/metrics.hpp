@@ -11,7 +11,8 @@ namespace tolk::server {
 struct metrics {
     using counter = std::atomic<std::uint64_t>;
     counter connections_accepted{0};
-    counter connections_refused{0};   // over max_connections
+    counter connections_refused{0};   // over a connection limit (server/admission.hpp)
+    counter connections_refused_per_address{0};  // of which: over max_connections_per_address
     counter accept_errors{0};         // EMFILE and friends
     counter http_requests{0};
     counter http_bad_requests{0};

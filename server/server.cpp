@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include "server/descriptors.hpp"
 #include "server/http_session.hpp"
 #include "server/join_sheet.hpp"
 #include "server/log.hpp"
@@ -11,6 +12,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <sys/socket.h>
 
 namespace tolk::server {
 
@@ -71,6 +74,65 @@ void server::stop() {
     sessions_.close_all();
 }
 
+namespace {
+
+// What a connection refused before any TLS or HTTP work reads (on a TLS port it is just closed).
+std::string plain_refusal(admission why) {
+    const auto reason = std::string(refusal_reason(why)) + "\n";
+    const char* status = why == admission::address_full ? "429 Too Many Requests" : "503 Service Unavailable";
+    return std::string("HTTP/1.1 ") + status + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+           "Retry-After: 5\r\nContent-Length: " + std::to_string(reason.size()) + "\r\n\r\n" + reason;
+}
+
+bool out_of_descriptors(const boost::system::error_code& ec) {
+    return ec == boost::system::errc::too_many_files_open ||
+           ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
+// Accept errors: out of descriptors, the spare one lets the waiting client be told 503, and the
+// loop then sleeps until the next client arrives (no spinning); anything else is counted and
+// retried after a moment.
+asio::awaitable<void> server::accept_failed(const boost::system::error_code& ec, asio::steady_timer& backoff) {
+    if (metrics_.accept_errors++ % 100 == 0)
+        log("server")->error("accept failed: {} (keeps accepting)", ec.message());
+    if (out_of_descriptors(ec)) {
+        if (spare_.refuse_one(acceptor_, tls_ ? std::string() : plain_refusal(admission::server_full))) {
+            ++metrics_.connections_refused;
+            co_return;
+        }
+        // Linux fails accept() with EMFILE even when no one is waiting: wait for someone,
+        // without a descriptor to spend, instead of retrying on a timer.
+        co_await acceptor_.async_wait(tcp::acceptor::wait_read, as_tuple);
+        co_return;
+    }
+    backoff.expires_after(std::chrono::milliseconds(50));
+    co_await backoff.async_wait(as_tuple);
+}
+
+// A connection over the hard ceilings is closed before any TLS or HTTP work (a plain 503 first
+// when the port speaks no TLS). False: refused.
+bool server::admit(tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec).address();
+    const auto why = admit_at_accept(config_.limits, connections_.open(), connections_.open_from(peer),
+                                     is_trusted_proxy(peer, config_.trusted_proxies));
+    if (why == admission::admit)
+        return true;
+    ++metrics_.connections_refused;
+    if (why == admission::address_full)
+        ++metrics_.connections_refused_per_address;
+    if (!tls_) {
+        const auto answer = plain_refusal(why);
+        const auto sent = ::send(socket.native_handle(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)sent;  // best effort: the connection is closed either way
+    }
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+    return false;
+}
+
 asio::awaitable<void> server::accept_loop() {
     asio::steady_timer backoff(acceptor_.get_executor());
     for (;;) {
@@ -80,17 +142,16 @@ asio::awaitable<void> server::accept_loop() {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
-            // Out of file descriptors and the like: count, say so, wait a moment, keep accepting.
-            if (metrics_.accept_errors++ % 100 == 0)
-                log("server")->error("accept failed: {} (keeps accepting)", ec.message());
-            backoff.expires_after(std::chrono::milliseconds(50));
-            co_await backoff.async_wait(as_tuple);
+            co_await accept_failed(ec, backoff);
             continue;
         }
         ++metrics_.connections_accepted;
-        boost::system::error_code opt_ec;
-        socket.set_option(tcp::no_delay(true), opt_ec);
-        std::make_shared<http_session>(std::move(socket), ctx_)->start();
+        if (!admit(socket))
+            continue;
+        tune_accepted(socket, config_.limits);
+        boost::system::error_code peer_ec;
+        const auto peer = socket.remote_endpoint(peer_ec).address();
+        std::make_shared<http_session>(std::move(socket), connection_slot(connections_, peer), ctx_)->start();
     }
 }
 

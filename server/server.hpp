@@ -10,6 +10,7 @@
 #include "server/access_control.hpp"
 #include "server/channel_watch.hpp"
 #include "server/config.hpp"
+#include "server/descriptors.hpp"
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
 #include "server/metrics.hpp"
@@ -22,6 +23,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace tolk::server {
 
@@ -45,9 +47,15 @@ public:
     const join_sheet_cache& join_sheets() const { return join_cache_; }
     // After stop(): waits until every connection has ended (bounded).
     bool wait_closed(std::chrono::milliseconds timeout) const { return connections_.wait_none(timeout); }
+    // Waits until at most `n` connections are open (bounded); false if that did not happen.
+    bool wait_open_at_most(std::int64_t n, std::chrono::milliseconds timeout) const {
+        return connections_.wait_at_most(n, timeout);
+    }
 
 private:
     boost::asio::awaitable<void> accept_loop();
+    boost::asio::awaitable<void> accept_failed(const boost::system::error_code& ec, boost::asio::steady_timer& backoff);
+    bool admit(boost::asio::ip::tcp::socket& socket);
 
     io_pool& pool_;
     server_config config_;
@@ -62,6 +70,7 @@ private:
     join_sheet_cache join_cache_;
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    spare_descriptor spare_;  // given back when accept runs out of descriptors (descriptors.hpp)
 };
 
 }  // namespace tolk::server

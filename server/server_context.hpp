@@ -2,14 +2,13 @@
 // What every session needs from the server, bundled. Owned by `server`, which outlives all
 // sessions; sessions hold it by reference.
 
+#include "server/admission.hpp"
 #include "server/config.hpp"
 #include "server/event_bus.hpp"
 #include "server/metrics.hpp"
 #include "server/session_registry.hpp"
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <utility>
 
@@ -23,37 +22,6 @@ class web_assets;
 class access_control;
 class channel_watch;
 class join_sheet_cache;
-
-// Open TCP connections: counted by connection_slot, waited for at shutdown. Thread-safe.
-class connection_tracker {
-public:
-    void add();
-    void remove();
-    std::int64_t open() const;
-    // Waits until no connection is open; false if that did not happen within `timeout`.
-    bool wait_none(std::chrono::milliseconds timeout) const;
-
-private:
-    mutable std::mutex mutex_;
-    mutable std::condition_variable none_;
-    std::int64_t open_ = 0;
-};
-
-// Counts one open TCP connection for as long as it lives; moves from the HTTP session to the
-// WebSocket session that takes the connection over.
-class connection_slot {
-public:
-    explicit connection_slot(connection_tracker& t) : tracker_(&t) { t.add(); }
-    connection_slot(connection_slot&& other) noexcept : tracker_(std::exchange(other.tracker_, nullptr)) {}
-    connection_slot& operator=(connection_slot&&) = delete;
-    ~connection_slot() {
-        if (tracker_)
-            tracker_->remove();
-    }
-
-private:
-    connection_tracker* tracker_;
-};
 
 struct server_context {
     const server_config& config;

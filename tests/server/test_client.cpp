@@ -173,6 +173,13 @@ bool test_client::wait_for(const std::function<bool(const std::vector<received>&
     return changed_.wait_for(lock, timeout, [&] { return done(messages_); });
 }
 
+bool test_client::wait_for_or_end(const std::function<bool(const std::vector<received>&)>& done,
+                                  std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return ended_ || done(messages_); });
+    return done(messages_);
+}
+
 std::optional<std::uint16_t> test_client::wait_closed(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     if (!changed_.wait_for(lock, timeout, [&] { return ended_; }))

@@ -62,6 +62,9 @@ public:
     // Waits (bounded) until `done` holds for the messages so far; returns whether it did.
     bool wait_for(const std::function<bool(const std::vector<received>&)>& done,
                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // The same, but gives up as soon as the connection ends.
+    bool wait_for_or_end(const std::function<bool(const std::vector<received>&)>& done,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Waits (bounded) for the connection to end; returns the close code (0 if none was sent).
     std::optional<std::uint16_t> wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     std::string close_reason() const;
