@@ -66,6 +66,8 @@ json channels_json(server_context& ctx, bool full) {
                               {"latency_ms_median", r.heard.latency_ms_median},
                               {"concealed_ratio_mean", r.heard.concealed_ratio_mean},
                               {"interruptions", r.heard.interruptions}}}});
+        if (!c.source.empty())  // what the booth on air hears: "floor" or the channel it relays
+            channels.back()["source"] = c.source;
     }
     return {{"event", ctx.config.event_name}, {"private", private_event}, {"channels", std::move(channels)}};
 }

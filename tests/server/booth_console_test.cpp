@@ -397,6 +397,13 @@ TEST_F(booth_console_test, source_audience_slow_down_and_the_a_b_output) {
     send(a.client(), protocol::source_select{"floor"});
     ASSERT_TRUE(a.wait_state([](const json& s) { return s["source"] == "floor"; }));
     EXPECT_EQ(json::parse(http_get("/api/channels").second)["channels"][english]["source"], "floor");
+    // Listeners see it in the channel list (sent within the list interval).
+    EXPECT_TRUE(en->wait_for([](auto& m) {
+        for (const auto& t : test_client::of_type(m, "channels"))
+            if (json::parse(t)["channels"][english].value("source", "") == "floor")
+                return true;
+        return false;
+    }));
     send(a.client(), protocol::source_select{"nowhere"});
     ASSERT_TRUE(a.client().wait_for([](auto& m) { return !test_client::of_type(m, "error").empty(); }));
 
