@@ -299,6 +299,29 @@ TEST_F(booth_console_test, the_cough_key_gives_listeners_silence_and_keeps_the_c
     EXPECT_GT(after, 0.1);
 }
 
+TEST_F(booth_console_test, a_console_that_reconnects_takes_its_own_place_in_the_booth) {
+    start_with();
+    auto listener = listen("en");
+    console a(join("anna"), 0, 440);
+    auto bruno = join("bruno");
+    ASSERT_TRUE(wait_frames(*listener, 10));
+    // The live console's laptop reconnects (same name) while its old link is still open: the new
+    // connection is live at once, the old one is closed 4009, the channel never goes off air.
+    console again(join("anna"), 1, 660);
+    EXPECT_EQ(a.client().wait_closed(), cc::replaced);
+    EXPECT_TRUE(again.wait_state([](const json& s) { return s["live"] == true && s["partners"] == 1; }));
+    const auto before = listener_frames(*listener, english);
+    ASSERT_TRUE(wait_frames(*listener, before + 10));
+    a.stop();
+    again.stop();
+    EXPECT_FALSE(heard_off_air(*listener, "en"));
+    EXPECT_TRUE(bruno->wait_for([](auto& m) {
+        const auto s = latest_state(m);
+        return s["live"] == false && s["partners"] == 1;
+    }));
+    EXPECT_EQ(speakers(frames_of(listener->messages(), english)), (std::vector<int>{0, 1}));
+}
+
 TEST_F(booth_console_test, interlock_refuses_a_second_booth_while_the_channel_is_held) {
     start_with();
     auto a = join("anna", "EN");
