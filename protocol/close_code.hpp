@@ -21,5 +21,6 @@ inline constexpr std::uint16_t unauthorized = 4006;   // no credential, or one t
 inline constexpr std::uint16_t forbidden = 4007;      // a valid token that does not cover this
 inline constexpr std::uint16_t token_expired = 4008;  // a valid token past its exp
 inline constexpr std::uint16_t replaced = 4009;       // the same booth reconnected; this session yields
+inline constexpr std::uint16_t overridden = 4010;     // another booth took the channel (policy override)
 
 }  // namespace tolk::protocol::close_code

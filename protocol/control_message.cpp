@@ -34,6 +34,13 @@ TOLK_CONTROL_TYPE(pong, "pong")
 TOLK_CONTROL_TYPE(clock_report, "clock")
 TOLK_CONTROL_TYPE(listener_stats, "stats")
 TOLK_CONTROL_TYPE(error_message, "error")
+TOLK_CONTROL_TYPE(handover, "handover")
+TOLK_CONTROL_TYPE(cough, "cough")
+TOLK_CONTROL_TYPE(source_select, "source")
+TOLK_CONTROL_TYPE(output_select, "output")
+TOLK_CONTROL_TYPE(slow_down, "slow_down")
+TOLK_CONTROL_TYPE(chat, "chat")
+TOLK_CONTROL_TYPE(booth_state, "booth_state")
 #undef TOLK_CONTROL_TYPE
 
 // A field that is missing or of the wrong type is a malformed message.
@@ -167,6 +174,8 @@ json channel_to_json(const channel_info& c) {
            {"clock_offset_us", c.clock_offset_us}};
     if (!c.labels.empty())
         j["labels"] = c.labels;
+    if (!c.source.empty())
+        j["source"] = c.source;
     return j;
 }
 
@@ -180,6 +189,7 @@ channel_info channel_from_json(const json& j) {
     c.on_air = get_or<bool>(j, "on_air", false);
     c.listeners = get_int_or<std::uint32_t>(j, "listeners", 0, 0, 0xffff'ffff);
     c.clock_offset_us = get_us_or(j, "clock_offset_us", 0);
+    c.source = get_or<std::string>(j, "source", "");
     return c;
 }
 
@@ -336,6 +346,86 @@ error_message codec<error_message>::from(const json& j) {
     return {get<std::string>(j, "code"), get_or<std::string>(j, "reason", "")};
 }
 
+// A string field of 1 to `max` bytes.
+std::string get_text(const json& j, const char* key, std::size_t max) {
+    auto s = get<std::string>(j, key);
+    if (s.empty() || s.size() > max)
+        throw field_error{std::string("field \"") + key + "\" must be 1 to " + std::to_string(max) + " characters"};
+    return s;
+}
+
+// A string field that must be one of `allowed`.
+std::string get_choice(const json& j, const char* key, std::initializer_list<std::string_view> allowed) {
+    auto s = get<std::string>(j, key);
+    std::string list;
+    for (auto a : allowed) {
+        if (s == a)
+            return s;
+        list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+    }
+    throw field_error{std::string("field \"") + key + "\" must be one of " + list};
+}
+
+void codec<handover>::to(json& j, const handover& m) { j["action"] = m.action; }
+handover codec<handover>::from(const json& j) { return {get_choice(j, "action", {"request", "accept", "decline"})}; }
+
+void codec<cough>::to(json& j, const cough& m) { j["on"] = m.on; }
+cough codec<cough>::from(const json& j) { return {get<bool>(j, "on")}; }
+
+void codec<source_select>::to(json& j, const source_select& m) { j["source"] = m.source; }
+source_select codec<source_select>::from(const json& j) { return {get_text(j, "source", 64)}; }
+
+void codec<output_select>::to(json& j, const output_select& m) { j["channel"] = m.channel; }
+output_select codec<output_select>::from(const json& j) { return {get_text(j, "channel", 64)}; }
+
+void codec<slow_down>::to(json&, const slow_down&) {}
+slow_down codec<slow_down>::from(const json&) { return {}; }
+
+void codec<chat>::to(json& j, const chat& m) {
+    j["to"] = m.to;
+    j["text"] = m.text;
+    if (!m.from.empty())
+        j["from"] = m.from;
+    if (!m.from_booth.empty())
+        j["from_booth"] = m.from_booth;
+    if (!m.channel.empty())
+        j["channel"] = m.channel;
+}
+chat codec<chat>::from(const json& j) {
+    return {get_choice(j, "to", {"partner", "booths", "technician"}), get_text(j, "text", 1000),
+            get_or<std::string>(j, "from", ""), get_or<std::string>(j, "from_booth", ""),
+            get_or<std::string>(j, "channel", "")};
+}
+
+void codec<booth_state>::to(json& j, const booth_state& m) {
+    j["channel"] = m.channel;
+    j["booth"] = m.booth;
+    j["live"] = m.live;
+    j["mic"] = m.mic;
+    j["partners"] = m.partners;
+    j["handover"] = m.handover;
+    j["coughing"] = m.coughing;
+    j["both_live"] = m.both_live;
+    j["audience"] = m.audience;
+    j["outputs"] = m.outputs;
+    j["source"] = m.source;
+}
+booth_state codec<booth_state>::from(const json& j) {
+    booth_state m;
+    m.channel = get<std::string>(j, "channel");
+    m.booth = get_or<std::string>(j, "booth", "");
+    m.live = get<bool>(j, "live");
+    m.mic = get_or<bool>(j, "mic", m.live);
+    m.partners = get_int_or<std::uint32_t>(j, "partners", 0, 0, max_counter);
+    m.handover = get_or<std::string>(j, "handover", "");
+    m.coughing = get_or<bool>(j, "coughing", false);
+    m.both_live = get_or<bool>(j, "both_live", false);
+    m.audience = get_int_or<std::uint32_t>(j, "audience", 0, 0, max_counter);
+    m.outputs = get_or<std::vector<std::string>>(j, "outputs", {});
+    m.source = get_or<std::string>(j, "source", "");
+    return m;
+}
+
 // Tries each alternative of the variant in turn, by type name.
 template <std::size_t I = 0>
 parse_result<control_message> from_json_by_type(std::string_view type, const json& j) {
@@ -388,6 +478,12 @@ std::string serialize(const control_message& message) {
             return j.dump(-1, ' ', false, json::error_handler_t::replace);
         },
         message);
+}
+
+bool booth_only(const control_message& message) {
+    return std::holds_alternative<handover>(message) || std::holds_alternative<cough>(message) ||
+           std::holds_alternative<source_select>(message) || std::holds_alternative<output_select>(message) ||
+           std::holds_alternative<slow_down>(message) || std::holds_alternative<chat>(message);
 }
 
 std::string_view type_name(const control_message& message) {

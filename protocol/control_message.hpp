@@ -47,6 +47,9 @@ struct channel_info {
     // The label by the page's UI language ("fr" -> "Salle / original"), where the event gives
     // one; `label` otherwise.  Optional on the wire: sent only when not empty.
     std::map<std::string, std::string> labels;
+    // What the booth on air hears and interprets from: "floor" (first hand) or another channel's
+    // id (relay, second hand); "" when not said. Optional on the wire: sent only when not empty.
+    std::string source;
     friend bool operator==(const channel_info&, const channel_info&) = default;
 };
 
@@ -123,9 +126,61 @@ struct error_message {
     std::string reason;
 };
 
+// --- The booth console (issue 12). Sent by a booth only (a listener is refused: wrong_role),
+// but chat and booth_state, which the server also sends to booths.
+
+// booth -> server: "request" (the passive console asks to take over), "accept" (the live one
+// hands over), "decline" (the live one refuses, or the passive one withdraws its request).
+struct handover {
+    std::string action;
+};
+// booth -> server: the cough key; while on, listeners hear silence and the channel stays on air.
+struct cough {
+    bool on = false;
+};
+// booth -> server: what the booth hears: "floor" or a channel id (relay).
+struct source_select {
+    std::string source;
+};
+// booth -> server: publish to this channel from now on (one of the booth's A/B outputs).
+struct output_select {
+    std::string channel;
+};
+// booth -> server: the anonymous "slow down" signal, shown to the technician.
+struct slow_down {};
+// booth -> server: `to` "partner" (the other console(s) of the booth), "booths" (every booth),
+// "technician"; server -> booth: the same with `from` (the sender's name), `from_booth` and
+// `channel` filled in.
+struct chat {
+    std::string to;
+    std::string text;
+    std::string from;
+    std::string from_booth;
+    std::string channel;
+};
+// server -> booth, whenever it changes: this console's place in its booth.
+struct booth_state {
+    std::string channel;                // where the booth publishes now
+    std::string booth;                  // the booth's name ("" a booth of one console)
+    bool live = false;                  // this console's frames are the channel's
+    bool mic = false;                   // this console should send audio now (live, or taking over)
+    std::uint32_t partners = 0;         // the booth's other consoles connected
+    std::string handover;               // "", "requested" (pending) or "switching"
+    bool coughing = false;              // the live console's cough key is down
+    bool both_live = false;             // a passive console is sending audio too: an error
+    std::uint32_t audience = 0;         // listeners of the channel
+    std::vector<std::string> outputs;   // the A/B channels ([] or one: no choice)
+    std::string source;                 // "floor", a channel id, or "" (not said)
+    friend bool operator==(const booth_state&, const booth_state&) = default;
+};
+
 using control_message =
     std::variant<hello, welcome, channel_list, subscribe, unsubscribe, subscribed, on_air_change,
-                 resync, ping, pong, clock_report, listener_stats, error_message>;
+                 resync, ping, pong, clock_report, listener_stats, error_message, handover, cough,
+                 source_select, output_select, slow_down, chat, booth_state>;
+
+// Whether only a booth may send this message (a listener sending it is refused: wrong_role).
+bool booth_only(const control_message& message);
 
 parse_result<control_message> parse_control(std::string_view text);
 std::string serialize(const control_message& message);

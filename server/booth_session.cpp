@@ -3,9 +3,13 @@
 #include "codec/opus_packet.hpp"
 #include "protocol/audio_frame.hpp"
 #include "server/access_control.hpp"
+#include "server/booth_silence.hpp"
 #include "server/query.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
+
+#include <chrono>
 
 #include <cstdio>
 
@@ -33,12 +37,18 @@ std::string request_token(const http_request& request) {
     return query_param(request.target(), "token").value_or("");
 }
 
+std::int64_t unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace
 
 void booth_session::on_open() {
     channel_id_ = query_param(request().target(), "channel").value_or("");
     // Read now: the handshake's request is released after on_open, before a hello may come.
     claimed_name_ = query_param(request().target(), "name").value_or("").substr(0, 64);
+    booth_ = query_param(request().target(), "booth").value_or("").substr(0, 64);
     channel_ = ctx_.bus.find(channel_id_);
     if (!channel_) {
         ++ctx_.counters.booth_refused_unknown;
@@ -84,6 +94,7 @@ void booth_session::authorize(std::string_view token) {
     boost::system::error_code ec;
     const auto remote = ws_.tcp().socket().remote_endpoint(ec);
     const auto outcome = ctx_.access->booth(token, channel_id_, ec ? boost::asio::ip::address{} : remote.address());
+    token_ = token;
     booth_name_ = outcome.claims.subject;
     token_id_ = outcome.claims.token_id;
     if (!outcome) {
@@ -107,31 +118,54 @@ void booth_session::go_on_air() {
         booth_name_ = claimed_name_;
         identity_ = "demo:" + booth_name_;
     }
-    const auto claimed = ctx_.bus.claim(*channel_, id(), {identity_, booth_name_, peer_});
+    const auto self = std::static_pointer_cast<booth_session>(shared_from_this());
+    const auto claimed = ctx_.desks->join(
+        *channel_, {id(), {identity_, booth_name_, peer_}, booth_, std::weak_ptr<booth_console>(self)}, now_us());
     if (!claimed.on_air()) {
         ++ctx_.counters.booth_refused_taken;
         refuse(close_code::channel_taken, "channel_taken",
-               "channel \"" + channel_id_ + "\" already has a booth on air");
+               "channel \"" + channel_id_ + "\" already has a booth on air" +
+                   (booth_.empty() ? std::string() : " (not booth \"" + booth_ + "\")"));
         return;
     }
-    if (claimed.result == claim_result::replaced) {
+    if (claimed.result == claim_result::replaced && !claimed.joined)
         ++ctx_.counters.booths_replaced;
-        ctx_.sessions.close(claimed.previous, close_code::replaced,
-                            "replaced: the same booth reconnected (session " + std::to_string(id()) + ")");
-    }
     on_air_ = true;
     ++ctx_.counters.booth_sessions;
     budget_.reset(now_us());
     log_->info("session {}: booth on air on channel {} from {} name \"{}\" jti {}{}", id(), channel_id_, peer_,
                booth_name_.empty() ? "(demo, no token)" : booth_name_, token_id_.empty() ? "-" : token_id_,
-               claimed.result == claim_result::replaced
-                   ? " (replacing its own session " + std::to_string(claimed.previous) + ")"
-                   : std::string());
+               claimed.joined                                ? " (a console of booth \"" + booth_ + "\")"
+               : claimed.result == claim_result::replaced   ? std::string(" (replacing its own session)")
+               : claimed.result == claim_result::overridden ? std::string(" (overriding the booth on air)")
+                                                            : std::string());
     auto w = make_welcome("booth");
     w.channel = channel_id_;
     w.channel_number = *channel_;
     w.bitrate = ctx_.config.bitrate;
     send(w);
+    start_tick();
+}
+
+void booth_session::start_tick() {
+    if (!tick_)
+        tick_.emplace(executor());
+    tick_->expires_after(std::chrono::milliseconds(500));
+    tick_->async_wait([weak = weak_from_this(), this](boost::system::error_code ec) {
+        const auto self = weak.lock();
+        if (ec || !self || !on_air_ || closing())
+            return;
+        ctx_.desks->tick(id(), now_us());
+        start_tick();
+    });
+}
+
+void booth_session::deliver_text(std::shared_ptr<const std::string> text) {
+    boost::asio::post(executor(), [weak = weak_from_this(), this, text = std::move(text)]() mutable {
+        const auto self = weak.lock();
+        if (self && !closing() && !done())
+            queue_text(std::move(text));
+    });
 }
 
 void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t received_us) {
@@ -166,19 +200,29 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
         refuse(close_code::rate_limited, "rate_limited", limit);
         return;
     }
+    const auto plan = ctx_.desks->on_frame(id(), received_us);
+    if (!plan.publish)
+        return;  // a passive console's (counted by the desks)
     protocol::frame_header h = parsed->header;
-    h.channel = *channel_;
+    h.channel = plan.channel;
+    h.sequence = plan.sequence;  // the channel's, running on across handovers
     h.ingress_us = received_us;
-    if (first_frame_)
+    if (plan.handover)  // the first frame of the incoming console: the listeners' buffers run on
+        h.flags &= static_cast<std::uint8_t>(~protocol::frame_flag::discontinuity);
+    if (plan.discontinuity)
         h.flags |= protocol::frame_flag::discontinuity;
-    first_frame_ = false;
+    auto opus = parsed->opus;
+    if (plan.silence) {  // the cough key: silence of the same length
+        if (const auto quiet = silent_opus(check.samples))
+            opus = {quiet->data(), quiet->size()};
+    }
 
     // Serialised once: this buffer is what every listener's queue will reference.
-    const std::size_t size = protocol::frame_header_size + parsed->opus.size();
+    const std::size_t size = protocol::frame_header_size + opus.size();
     auto bytes = std::make_shared_for_overwrite<std::uint8_t[]>(size);
-    protocol::serialize_audio_frame(h, parsed->opus, {bytes.get(), size});
+    protocol::serialize_audio_frame(h, opus, {bytes.get(), size});
     frame_ref frame{std::move(bytes), static_cast<std::uint32_t>(size),
-                    static_cast<std::uint32_t>(check.samples), *channel_, received_us};
+                    static_cast<std::uint32_t>(check.samples), plan.channel, received_us};
     ++frames_;
     ctx_.counters.frames_in.fetch_add(1, std::memory_order_relaxed);
     ctx_.bus.publish(frame);
@@ -202,13 +246,65 @@ void booth_session::on_text(std::string_view text, std::int64_t received_us) {
         send(protocol::pong{p->t0, received_us, now_us()});
     } else if (auto* c = std::get_if<protocol::clock_report>(&msg)) {
         if (on_air_)
-            ctx_.bus.set_clock_offset(*channel_, c->offset_us);
+            ctx_.desks->clock_offset(id(), c->offset_us);
     } else if (auto* h = std::get_if<protocol::hello>(&msg)) {
         if (accept_hello(*h))
             log_->info("session {}: booth client {}", id(), h->client.substr(0, 64));
+    } else if (on_air_ && on_console_message(msg)) {
     } else {
         protocol_error("a booth cannot send \"" + std::string(protocol::type_name(msg)) + "\"");
     }
+}
+
+bool booth_session::on_console_message(protocol::control_message& msg) {
+    if (auto* h = std::get_if<protocol::handover>(&msg)) {
+        if (auto refusal = ctx_.desks->handover(id(), h->action, now_us()); !refusal.empty())
+            refused_request("handover " + h->action + " refused: " + refusal);
+    } else if (auto* c = std::get_if<protocol::cough>(&msg)) {
+        ctx_.desks->cough(id(), c->on);
+    } else if (auto* src = std::get_if<protocol::source_select>(&msg)) {
+        if (src->source != "floor" && !ctx_.bus.find(src->source))
+            refused_request("source \"" + src->source.substr(0, 64) + "\" is neither \"floor\" nor a channel");
+        else
+            ctx_.desks->set_source(id(), src->source);
+    } else if (auto* o = std::get_if<protocol::output_select>(&msg)) {
+        select_output(o->channel);
+    } else if (std::holds_alternative<protocol::slow_down>(msg)) {
+        ctx_.desks->slow_down(id(), unix_ms());
+    } else if (auto* m = std::get_if<protocol::chat>(&msg)) {
+        ctx_.desks->chat(id(), std::move(*m), unix_ms());
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void booth_session::select_output(const std::string& channel) {
+    const auto number = ctx_.bus.find(channel);
+    if (!number) {
+        refused_request("output \"" + channel.substr(0, 64) + "\" is not a channel of this event");
+        return;
+    }
+    boost::system::error_code ec;
+    const auto remote = ws_.tcp().socket().remote_endpoint(ec);
+    const auto allowed = ctx_.access->booth(token_, channel, ec ? boost::asio::ip::address{} : remote.address());
+    if (!allowed) {
+        refused_request("output " + channel + ": " + allowed.decision.reason);
+        return;
+    }
+    if (auto refusal = ctx_.desks->select_output(id(), *number); !refusal.empty()) {
+        refused_request("output " + channel + " refused: " + refusal);
+        return;
+    }
+    log_->info("session {}: booth \"{}\" switched its output from {} to {}", id(), booth_, channel_id_, channel);
+    channel_ = number;
+    channel_id_ = channel;
+}
+
+void booth_session::refused_request(std::string reason) {
+    ++ctx_.counters.booth_requests_refused;
+    log_->info("session {}: {}", id(), reason);
+    send(protocol::error_message{"refused", std::move(reason)});
 }
 
 void booth_session::on_close_requested(std::uint16_t code) {
@@ -220,8 +316,10 @@ void booth_session::on_closed() {
         hello_deadline_->cancel();
     if (link_lost())
         ++ctx_.counters.booth_links_lost;
+    if (tick_)
+        tick_->cancel();
     if (on_air_) {
-        ctx_.bus.release(*channel_, id());  // no-op when replaced: the channel is the new session's
+        ctx_.desks->leave(id(), now_us());  // no-op when replaced or overridden: the channel is another's
         log_->info("session {}: booth {} on channel {} from {} name \"{}\" jti {} after {} frames", id(),
                    replaced_    ? "replaced by its reconnect"
                    : link_lost() ? "link lost (nothing for " + std::to_string(ctx_.config.limits.booth_link_timeout_ms) +

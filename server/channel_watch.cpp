@@ -97,13 +97,16 @@ claim_outcome channel_watch::claim(std::uint16_t channel, std::uint64_t booth, c
         w.last_sequence.reset();
     }
     if (recorder_ && w.recorded) {
-        if (result.result == claim_result::replaced)
+        if (result.result == claim_result::replaced || result.result == claim_result::overridden)
             recorder_->end_segment(w.id);
         recorder_->start_segment(w.id, who.name.empty() ? std::to_string(booth) : who.name, monitor::clock::now());
     }
     const std::string from = who.address.empty() ? std::string() : " from " + who.address;
     note(w.id, result.result == claim_result::replaced
                    ? "\"" + who.name + "\" reconnected" + from + " and replaced its stale connection"
+               : result.result == claim_result::overridden
+                   ? "\"" + who.name + "\"" + from + " took the channel over from booth " + std::to_string(result.previous) +
+                         " (override)"
                    : "\"" + (who.name.empty() ? "booth " + std::to_string(booth) : who.name) + "\" on air" + from);
     return result;
 }

@@ -57,6 +57,7 @@ public:
         hub_.set_clock_offset(channel, offset_us);
     }
     void publish(const frame_ref& frame) override;
+    void set_source(std::uint16_t channel, std::string source) override { hub_.set_source(channel, std::move(source)); }
     void subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) override;
     void unsubscribe(std::uint16_t channel, const listener_link* l) override;
     void join(const std::shared_ptr<listener_link>& l) override { hub_.join(l); }

@@ -214,6 +214,20 @@ void read_limits(const toml::value& root, server_config& c) {
     to.tcp_user_timeout_ms = get_or<int>(l, "tcp_user_timeout_ms", to.tcp_user_timeout_ms);
 }
 
+void read_booths(const toml::value& root, server_config& c) {
+    if (!root.contains("booths"))
+        return;
+    const auto& b = root.at("booths");
+    check_known_keys(b, {"policy", "handover_timeout_ms", "outputs"});
+    const auto policy = get_or<std::string>(b, "policy", "interlock");
+    if (policy == "override")
+        c.booths.policy = booth_policy::override;
+    else if (policy != "interlock")
+        fail_at(b.at("policy"), "policy \"" + policy + "\" is not known", "\"interlock\" or \"override\"");
+    c.booths.handover_timeout_ms = get_or<int>(b, "handover_timeout_ms", c.booths.handover_timeout_ms);
+    c.booths.outputs = get_or<std::map<std::string, std::vector<std::string>>>(b, "outputs", {});
+}
+
 void read_channels(const toml::value& channels, server_config& c) {
     if (!channels.is_array())
         fail_at(channels, "\"channels\" must be an array of tables", "write [[channels]] sections");
@@ -237,8 +251,10 @@ server_config load_config(const std::filesystem::path& file) {
     c.channels.clear();
     c.event_file = file;
     try {
-        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording"});  // [auth]: server/auth/settings.hpp
+        check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording",
+                                "booths"});  // [auth]: server/auth/settings.hpp
         read_event(root, c);
+        read_booths(root, c);
         read_server(root, c);
         read_audio(root, c);
         read_limits(root, c);
@@ -313,6 +329,15 @@ void validate(const server_config& c) {
     for (const auto& origin : c.allowed_origins)
         if (normalize_origin(origin).empty())
             throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");
+    if (c.booths.handover_timeout_ms < 0 || c.booths.handover_timeout_ms > 3'600'000)
+        throw config_error("handover_timeout_ms must be within 0..3600000 (0: never by itself)");
+    for (const auto& [booth, outputs] : c.booths.outputs) {
+        if (outputs.empty() || outputs.size() > 2)
+            throw config_error("booth \"" + booth + "\": outputs must list one or two channels (A, B)");
+        for (const auto& o : outputs)
+            if (!seen.count(o))
+                throw config_error("booth \"" + booth + "\": output \"" + o + "\" is not a channel of this event");
+    }
     if (c.bitrate < 6000 || c.bitrate > 510'000)
         throw config_error("bitrate must be within 6000..510000");
 }

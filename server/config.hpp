@@ -60,6 +60,20 @@ struct recording_config {
     std::vector<std::string> channels;  // empty: every channel
 };
 
+// [booths]: how booths share channels (server/booth_desks).
+enum class booth_policy {
+    interlock,  // a second booth is refused while a channel is held (4001)
+    override,   // a second booth takes the channel; the previous one is closed (4010 overridden)
+};
+struct booths_config {
+    booth_policy policy = booth_policy::interlock;
+    // A passive console that asked to take over does so after this long if the live one has not
+    // answered (0: only when accepted or forced by a technician).
+    int handover_timeout_ms = 10'000;
+    // A booth's A/B outputs by booth name (`?booth=NAME`): the channels it may switch between.
+    std::map<std::string, std::vector<std::string>> outputs;
+};
+
 struct server_config {
     std::string event_name = "tolk demo event";
     std::vector<channel_config> channels;
@@ -85,6 +99,7 @@ struct server_config {
     limits_config limits;
     monitor::alarm_thresholds alarms;  // [alarms]
     recording_config recording;        // [recording]
+    booths_config booths;              // [booths]
 };
 
 // The built-in demo event: floor, English, French, Spanish.

@@ -23,7 +23,10 @@ namespace tolk::server {
 // replaced: the channel was held by a session of the same booth identity (a booth whose link
 // dropped and that reconnected before its old session was declared lost); the claim took it
 // over, and the caller closes the old session (claim_outcome::previous).
-enum class claim_result { ok, replaced, taken, unknown_channel };
+// overridden: the channel was held by another booth and the event's policy is override
+// (config booths.policy); the claim took it, and the caller closes the previous holder
+// (claim_outcome::previous) with close_code::overridden.
+enum class claim_result { ok, replaced, taken, unknown_channel, overridden };
 
 // Who a booth is: `key` names it across reconnects (its token id; on the demo event its
 // `?name=`; empty: anonymous, never replaces), `name` is what technicians see (the token's
@@ -36,8 +39,10 @@ struct booth_identity {
 
 struct claim_outcome {
     claim_result result = claim_result::unknown_channel;
-    std::uint64_t previous = 0;  // replaced: the session that held the channel
-    bool on_air() const { return result == claim_result::ok || result == claim_result::replaced; }
+    std::uint64_t previous = 0;  // replaced, overridden: the session that held the channel
+    bool on_air() const {
+        return result == claim_result::ok || result == claim_result::replaced || result == claim_result::overridden;
+    }
 };
 
 // Aggregated from the latest `stats` reports of a channel's listeners.
@@ -63,11 +68,14 @@ public:
     virtual const std::string& channel_id(std::uint16_t channel) const = 0;
 
     // One booth per channel: the single place where the on-air decision is made. A booth of the
-    // same identity key as the one on air replaces it.
+    // same identity key as the one on air replaces it; another booth is refused (interlock) or
+    // takes the channel (override), by the event's booths.policy.
     virtual claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) = 0;
     virtual void release(std::uint16_t channel, std::uint64_t booth) = 0;
     virtual void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) = 0;
     virtual void publish(const frame_ref& frame) = 0;
+    // What the booth on air says it hears ("floor", a channel id; "" unknown): channel_info.source.
+    virtual void set_source(std::uint16_t /*channel*/, std::string /*source*/) {}
 
     virtual void subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) = 0;
     virtual void unsubscribe(std::uint16_t channel, const listener_link* l) = 0;

@@ -1,5 +1,7 @@
 #include "server/http_api.hpp"
 
+#include "server/booth_desks.hpp"
+
 #include "server/access_control.hpp"
 
 #include "server/channel_watch.hpp"
@@ -64,6 +66,8 @@ json channels_json(server_context& ctx, bool full) {
                               {"latency_ms_median", r.heard.latency_ms_median},
                               {"concealed_ratio_mean", r.heard.concealed_ratio_mean},
                               {"interruptions", r.heard.interruptions}}}});
+        if (!c.source.empty())  // what the booth on air hears: "floor" or the channel it relays
+            channels.back()["source"] = c.source;
     }
     return {{"event", ctx.config.event_name}, {"private", private_event}, {"channels", std::move(channels)}};
 }
@@ -176,6 +180,20 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
     }
     if (path == "/api/tech" && ctx.watch)
         return make(req, http::status::ok, "application/json", *ctx.watch->state_json());
+    if (path == "/api/tech/booths" && ctx.desks)
+        return make(req, http::status::ok, "application/json", ctx.desks->tech_view().dump());
+    if (path == "/api/tech/booths/handover" && ctx.desks) {  // POST ?channel=ID: the passive console takes over
+        const auto channel = query_param(req.target(), "channel").value_or("");
+        if (req.method() != http::verb::post)
+            return json_response(req, http::status::method_not_allowed,
+                                 json{{"error", "post_only"}, {"reason", "POST /api/tech/booths/handover?channel=ID"}}.dump());
+        if (!ctx.desks->force_handover(channel))
+            return json_response(req, http::status::conflict,
+                                 json{{"error", "no_partner"},
+                                      {"reason", "no booth with a second console on channel \"" + channel.substr(0, 64) + "\""}}
+                                     .dump());
+        return json_response(req, http::status::ok, json{{"channel", channel}, {"handover", "switching"}}.dump());
+    }
     if (asset)
         return static_file(req, *asset);
     if (path == "/" || path == "/index.html")  // no phone app built: the status page
@@ -211,12 +229,13 @@ http_response error_response(const http_request& req, http::status status, std::
 
 http_response handle_http(const http_request& req, server_context& ctx, const http_client& client) {
     ++ctx.counters.http_requests;
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    const auto path = target_path(req.target());
+    const bool tech_post = req.method() == http::verb::post && path == "/api/tech/booths/handover";
+    if (req.method() != http::verb::get && req.method() != http::verb::head && !tech_post) {
         auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
         res.set(http::field::allow, "GET, HEAD");
         return res;
     }
-    const auto path = target_path(req.target());
     const web_asset* asset = ctx.web ? ctx.web->find(path) : nullptr;
     auto scope = scope_of(path);
     if (!asset && (path == "/" || path == "/index.html"))  // the status page stands in for the app

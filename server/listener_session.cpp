@@ -83,6 +83,11 @@ void listener_session::on_text(std::string_view text, std::int64_t received_us) 
         stats_ = std::move(*st);
     } else if (auto* h = std::get_if<protocol::hello>(&msg)) {
         accept_hello(*h);
+    } else if (protocol::booth_only(msg)) {  // a booth console's message: the wrong role, not malformed
+        ++ctx_.counters.control_wrong_role;
+        send(protocol::error_message{"wrong_role", "\"" + std::string(protocol::type_name(msg)) +
+                                                       "\" is a booth's message: a listener cannot send it "
+                                                       "(booths connect to /ws/booth with a booth token)"});
     } else {
         protocol_error("a listener cannot send \"" + std::string(protocol::type_name(msg)) + "\"");
     }

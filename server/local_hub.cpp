@@ -76,20 +76,26 @@ claim_outcome local_hub::claim(std::uint16_t channel, std::uint64_t booth, const
     {
         std::lock_guard lock(ch.mutex);
         if (ch.booth != 0) {
-            if (who.key.empty() || ch.identity != who.key)
+            if (!who.key.empty() && ch.identity == who.key)
+                outcome = {claim_result::replaced, ch.booth};
+            else if (config_.booths.policy == booth_policy::override)
+                outcome = {claim_result::overridden, ch.booth};
+            else
                 return {claim_result::taken};
-            outcome = {claim_result::replaced, ch.booth};
         }
         ch.booth = booth;
         ch.identity = who.key;
         ch.info.on_air = true;
         ch.info.clock_offset_us = 0;
+        ch.info.source.clear();
     }
-    if (outcome.result == claim_result::replaced) {
+    if (outcome.result != claim_result::ok) {
         // Still on air: listeners hear no off-air flap, the new booth's first frame carries a
         // discontinuity.
-        log("hub")->info("event=\"{}\" channel={} booth {} replaced by booth {} (same identity)", event_name_,
-                         ch.info.id, outcome.previous, booth);
+        log("hub")->info("event=\"{}\" channel={} booth {} {} by booth {}", event_name_, ch.info.id, outcome.previous,
+                         outcome.result == claim_result::replaced ? "replaced (same identity)" : "overridden (policy)",
+                         booth);
+        list_dirty_ = true;
         return outcome;
     }
     log("hub")->info("event=\"{}\" channel={} on air (booth {})", event_name_, ch.info.id, booth);
@@ -108,6 +114,7 @@ void local_hub::release(std::uint16_t channel, std::uint64_t booth) {
         ch.booth = 0;
         ch.identity.clear();
         ch.info.on_air = false;
+        ch.info.source.clear();
     }
     log("hub")->info("event=\"{}\" channel={} off air", event_name_, ch.info.id);
     on_air_changed(ch, false, 0);
@@ -120,6 +127,17 @@ void local_hub::set_clock_offset(std::uint16_t channel, std::int64_t offset_us) 
     std::lock_guard lock(ch.mutex);
     if (ch.info.clock_offset_us != offset_us) {
         ch.info.clock_offset_us = offset_us;
+        list_dirty_ = true;
+    }
+}
+
+void local_hub::set_source(std::uint16_t channel, std::string source) {
+    if (channel >= channels_.size())
+        return;
+    auto& ch = *channels_[channel];
+    std::lock_guard lock(ch.mutex);
+    if (ch.booth != 0 && ch.info.source != source) {
+        ch.info.source = std::move(source);
         list_dirty_ = true;
     }
 }

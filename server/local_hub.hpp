@@ -42,6 +42,7 @@ public:
     claim_outcome claim(std::uint16_t channel, std::uint64_t booth, const booth_identity& who) override;
     void release(std::uint16_t channel, std::uint64_t booth) override;
     void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) override;
+    void set_source(std::uint16_t channel, std::string source) override;
     void publish(const frame_ref& frame) override;
 
     void subscribe(std::uint16_t channel, const std::shared_ptr<listener_link>& l) override;

@@ -44,6 +44,14 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("messages_oversized_total", messages_oversized, "messages refused as too big");
     c("booths_rate_limited_total", booths_rate_limited, "booths closed for publishing faster than real time allows");
     c("booths_replaced_total", booths_replaced, "stale booth sessions replaced by the same booth reconnecting");
+    c("booths_overridden_total", booths_overridden, "booths closed because another booth took their channel (override)");
+    c("booth_handovers_total", booth_handovers, "switches of the live console within a booth");
+    c("booth_passive_frames_total", booth_passive_frames, "frames from passive consoles, not published");
+    c("booth_both_live_total", booth_both_live, "times a passive console kept sending while another was live");
+    c("booth_chats_total", booth_chats, "chat messages sent by booths");
+    c("booth_slow_downs_total", booth_slow_downs, "slow-down signals sent by booths");
+    c("booth_requests_refused_total", booth_requests_refused, "booth console requests refused");
+    c("control_wrong_role_total", control_wrong_role, "booth-only control messages from listeners, refused");
     c("booth_links_lost_total", booth_links_lost, "booths gone quiet past the link timeout (channel off air)");
     c("booth_hello_timeouts_total", booth_hello_timeouts, "booths closed for sending no hello with a token in time");
     c("listener_sessions_total", listener_sessions, "listener connections");

@@ -27,6 +27,14 @@ struct metrics {
     counter booths_replaced{0};       // stale sessions closed by the same booth reconnecting
     counter booth_links_lost{0};      // booths gone quiet past booth_link_timeout_ms
     counter booth_hello_timeouts{0};  // booths that sent no hello (with a token) in time
+    counter booths_overridden{0};     // booths closed because another took their channel (override)
+    counter booth_handovers{0};       // switches of the live console within a booth
+    counter booth_passive_frames{0};  // frames from a passive console: not published
+    counter booth_both_live{0};       // times a passive console kept sending while another was live
+    counter booth_chats{0};           // chat messages from booths
+    counter booth_slow_downs{0};      // slow-down signals from booths
+    counter booth_requests_refused{0};  // booth messages refused (handover out of turn, A/B not allowed)
+    counter control_wrong_role{0};    // booth-only messages from a listener, refused
     counter listener_sessions{0};
     counter frames_out{0};            // written to listeners
     counter frames_dropped{0};        // dropped from a slow listener's queue

@@ -27,6 +27,7 @@ server::server(io_pool& pool, server_config config)
       access_(config_),
       hub_(pool, metrics_, config_),
       watch_(hub_, config_, metrics_, pool.context(0).get_executor(), [this] { return connections_.open(); }),
+      desks_(watch_, metrics_, config_),
       ctx_{config_, watch_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
       acceptor_(pool.context(0)) {
     validate(config_);
@@ -41,6 +42,7 @@ server::server(io_pool& pool, server_config config)
     }
     ctx_.web = &web_;
     ctx_.watch = &watch_;
+    ctx_.desks = &desks_;
     ctx_.join_cache = &join_cache_;
 }
 

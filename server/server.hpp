@@ -8,6 +8,7 @@
 // accepting; stop() stops accepting and tells every session "going away" (any thread).
 
 #include "server/access_control.hpp"
+#include "server/booth_desks.hpp"
 #include "server/channel_watch.hpp"
 #include "server/config.hpp"
 #include "server/descriptors.hpp"
@@ -67,6 +68,7 @@ private:
     access_control access_;
     local_hub hub_;
     channel_watch watch_;  // wraps hub_: what sessions see as the bus
+    booth_desks desks_;    // the booths' consoles (over watch_)
     join_sheet_cache join_cache_;
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -22,6 +22,7 @@ class web_assets;
 class access_control;
 class channel_watch;
 class join_sheet_cache;
+class booth_desks;
 
 struct server_context {
     const server_config& config;
@@ -36,6 +37,7 @@ struct server_context {
     access_control* access = nullptr;         // signed roles (owned by server; never null once started)
     channel_watch* watch = nullptr;  // the technician's view (tech_api.hpp)
     join_sheet_cache* join_cache = nullptr;  // /join's drawn sheets (owned by server; null: drawn every time)
+    booth_desks* desks = nullptr;  // the booths' consoles (owned by server; never null once started)
 };
 
 // The server clock: CLOCK_MONOTONIC in µs (shared by every process on the machine).

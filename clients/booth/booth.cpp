@@ -22,7 +22,8 @@ client::connection_options connection_for(const booth_options& options) {
     client::connection_options c;
     c.url = options.server;
     c.target = options.server.endpoint("/ws/booth?channel=" + client::url_encode(options.channel) +
-                                       (options.name.empty() ? "" : "&name=" + client::url_encode(options.name)));
+                                       (options.name.empty() ? "" : "&name=" + client::url_encode(options.name)) +
+                                       (options.booth.empty() ? "" : "&booth=" + client::url_encode(options.booth)));
     c.client_name = "tolk-booth/0.1";
     c.token = options.token;
     c.max_queued_audio = static_cast<std::size_t>(1000 / options.frame_ms);  // 1 s of audio
@@ -72,6 +73,71 @@ void booth::on_control(const protocol::control_message& message) {
             source_started_ = true;
             source_->start([this](client::source_frame frame) { on_frame(std::move(frame)); });
         }
+    } else if (const auto* s = std::get_if<protocol::booth_state>(&message)) {
+        on_state(*s);
+    } else if (const auto* c = std::get_if<protocol::chat>(&message)) {
+        client::component_logger("booth")->info("chat from {} ({}, to {}): {}", c->from, c->from_booth, c->to, c->text);
+    } else if (const auto* e = std::get_if<protocol::error_message>(&message)) {
+        client::component_logger("booth")->warn("server: {}: {}", e->code, e->reason);
+    }
+}
+
+std::string booth::status_line(const protocol::booth_state& s) {
+    std::string line = s.live ? "LIVE " : s.mic ? "TAKING OVER " : "passive ";
+    line += s.channel;
+    if (!s.booth.empty())
+        line += fmt::format(" | booth {}, {} partner{}", s.booth, s.partners, s.partners == 1 ? "" : "s");
+    line += fmt::format(" | audience {}", s.audience);
+    if (!s.handover.empty())
+        line += " | handover " + s.handover;
+    if (s.coughing)
+        line += " | COUGH";
+    if (s.both_live)
+        line += " | ERROR: BOTH LIVE";
+    if (s.outputs.size() == 2)
+        line += fmt::format(" | A {} / B {}", s.outputs[0], s.outputs[1]);
+    if (!s.source.empty())
+        line += " | hears " + s.source;
+    return line;
+}
+
+void booth::on_state(const protocol::booth_state& state) {
+    const bool changed = !state_ || !(*state_ == state);
+    state_ = state;
+    if (!changed)
+        return;
+    if (options_.keys)
+        std::fprintf(stderr, "\r\033[K%s", status_line(state).c_str());
+    else
+        client::component_logger("booth")->info("{}", status_line(state));
+}
+
+void booth::on_key(char key) {
+    const bool live = state_ && state_->live;
+    switch (key) {
+    case 'c':
+        coughing_ = !coughing_;
+        connection_->send_control(protocol::cough{coughing_});
+        break;
+    case 'h':
+        connection_->send_control(protocol::handover{live ? "accept" : "request"});
+        break;
+    case 'd':
+        connection_->send_control(protocol::handover{"decline"});
+        break;
+    case 'a':
+    case 'b':
+        if (state_ && state_->outputs.size() == 2)
+            connection_->send_control(protocol::output_select{state_->outputs[key == 'a' ? 0 : 1]});
+        break;
+    case 's':
+        connection_->send_control(protocol::slow_down{});
+        break;
+    case 'q':
+        stop();
+        break;
+    default:
+        break;
     }
 }
 
@@ -84,6 +150,8 @@ void booth::on_clock(const protocol::clock_sync& clock) {
 void booth::on_frame(client::source_frame frame) {
     if (stopping_)
         return;
+    if (state_ && !state_->mic && !frame.last)
+        return;  // a passive console: its microphone is closed until it takes over
     const std::size_t size = encoder_.encode(frame.pcm, packet_);
     protocol::frame_header header;
     header.sequence = sequence_++;
@@ -119,6 +187,8 @@ bool booth::on_close(const client::close_info& info) {
     if (info.code == protocol::close_code::replaced)
         return give_up("a newer connection of this same booth took over",
                        "this one stops (the other one is on air).");
+    if (info.code == protocol::close_code::overridden)
+        return give_up("another booth took over", "the event's policy is override; this one stops.");
     if (info.code == protocol::close_code::channel_taken) {
         log->warn("channel {}: held by another booth; waiting for it to leave (retrying)", options_.channel);
         return true;

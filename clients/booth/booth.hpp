@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,8 @@ struct booth_options {
     int frame_ms = 20;
     std::string token;  // a booth token (tolk-server token issue); empty: none (demo event, loopback)
     std::string name;   // without a token: who this booth is across reconnects (?name=)
+    std::string booth;  // the booth whose consoles share the channel (?booth=); "" alone
+    bool keys = false;  // keyboard controls and a one-line status on the terminal
 };
 
 class booth final : public client::connection_handler {
@@ -42,6 +45,12 @@ public:
     // 0, or 2 when the server refused the booth for good.
     int exit_code() const { return exit_code_; }
 
+    // The console's keys: c cough on/off, h handover (request when passive, accept when asked),
+    // d decline, a / b output A / B, s slow down, q quit.
+    void on_key(char key);
+    // The one-line status, e.g. "LIVE en | booth EN, 1 partner | audience 12 | handover requested".
+    static std::string status_line(const protocol::booth_state& s);
+
 private:
     void on_open() override;
     void on_control(const protocol::control_message& message) override;
@@ -50,6 +59,7 @@ private:
     bool on_close(const client::close_info& info) override;
     void on_stopped() override;
     void on_frame(client::source_frame frame);
+    void on_state(const protocol::booth_state& state);
 
     booth_options options_;
     codec::opus_encoder encoder_;
@@ -58,6 +68,9 @@ private:
     std::function<void()> on_done_;
     std::vector<std::uint8_t> packet_;
     std::uint32_t sequence_ = 0;
+    // From the server's booth_state: send audio only while `mic` (until one comes: always).
+    std::optional<protocol::booth_state> state_;
+    bool coughing_ = false;
     bool source_started_ = false;
     bool stopping_ = false;
     int exit_code_ = 0;

@@ -1,9 +1,10 @@
 // tolk-booth: publish one channel's audio to a tolk server.
 //   tolk-booth --server ws://HOST:PORT --channel ID --input FILE.wav|tone:HZ|-|device:NAME
-//              [--loop] [--bitrate BPS] [--frame-ms MS] [--quiet]
+//              [--loop] [--bitrate BPS] [--frame-ms MS] [--quiet] [--booth NAME] [--keys]
 // Exit status: 0 at the end of the input or on SIGINT/SIGTERM, 1 on a start-up error, 2 when
 // the server refuses the booth for good (channel taken, unknown channel).
 #include "clients/booth/booth.hpp"
+#include "clients/booth/console_keys.hpp"
 #include "clients/common/log.hpp"
 #include "clients/common/signal_stop.hpp"
 
@@ -11,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
+#include <optional>
 
 int main(int argc, char** argv) {
     using namespace tolk;
@@ -25,6 +27,12 @@ int main(int argc, char** argv) {
     app.add_option("--name", options.name,
                    "this booth's name; without a token (demo event) a reconnect under the same name "
                    "takes the channel over from its own stale connection");
+    app.add_option("--booth", options.booth,
+                   "the booth this console belongs to: consoles of one booth share the channel, one live, "
+                   "handing over with the keys (see --keys)");
+    app.add_flag("--keys", options.keys,
+                 "keyboard controls on the terminal: c cough, h handover (request / accept), d decline, "
+                 "a / b output, s slow down, q quit; and a one-line status");
     app.add_option("--input", options.input, "FILE.wav, tone:HZ, - (s16le 48 kHz mono on stdin) or device:NAME")
         ->required();
     app.add_flag("--loop", options.loop, "start a file over at its end");
@@ -46,6 +54,9 @@ int main(int argc, char** argv) {
     try {
         booth::booth booth(io, options);
         client::signal_stop ending(io, [&] { booth.stop(); }, std::chrono::seconds(2));
+        std::optional<booth::console_keys> keys;
+        if (options.keys && options.input != "-")  // stdin carries the audio with --input -
+            keys.emplace(io.get_executor(), [&](char k) { booth.on_key(k); });
         booth.start([&] { ending.done(); });
         io.run();
         return booth.exit_code();

@@ -172,6 +172,33 @@ TEST_F(executables, a_restarted_booth_takes_its_channel_over_from_its_own_stale_
     EXPECT_EQ(new_one.wait(5s), 0);
 }
 
+TEST_F(executables, two_consoles_of_one_booth_share_the_channel_and_the_passive_one_goes_on_when_the_live_one_leaves) {
+    // Two interpreters' tolk-booth processes of booth "EN": the second is passive (sends no
+    // audio), and when the live one stops it is live at once: one continuous channel.
+    auto& listen = spawn({bin("tolk-listen"), "--server", url_, "--channel", "en", "--output", path("en.wav"),
+                          "--duration", "4", "--stats", path("en.json")},
+                         {.err = true});
+    ASSERT_TRUE(listen.wait_for_line(stream::err, "subscribed", 10s)) << listen.output(stream::err);
+    auto& anna = spawn({bin("tolk-booth"), "--server", url_, "--channel", "en", "--booth", "EN", "--name", "anna",
+                        "--input", "tone:300"},
+                       {.err = true});
+    ASSERT_TRUE(anna.wait_for_line(stream::err, "LIVE en", 10s)) << anna.output(stream::err);
+    auto& bruno = spawn({bin("tolk-booth"), "--server", url_, "--channel", "en", "--booth", "EN", "--name", "bruno",
+                         "--input", "tone:500"},
+                        {.err = true});
+    ASSERT_TRUE(bruno.wait_for_line(stream::err, "passive en | booth EN, 1 partner", 10s)) << bruno.output(stream::err);
+    anna.signal(SIGTERM);
+    EXPECT_EQ(anna.wait(5s), 0);
+    EXPECT_TRUE(bruno.wait_for_line(stream::err, "LIVE en", 10s)) << bruno.output(stream::err);
+    EXPECT_EQ(listen.wait(15s), 0);
+    bruno.signal(SIGTERM);
+    EXPECT_EQ(bruno.wait(5s), 0);
+    const nlohmann::json stats = read_json(path("en.json"));
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_EQ(stats["frames_missing"], 0) << stats.dump();  // one sequence across both consoles
+    EXPECT_GT(stats["frames_received"].get<double>(), 50) << stats.dump();
+}
+
 TEST_F(executables, booth_refused_for_good_exits_2_with_the_reason) {
     auto& unknown = spawn({bin("tolk-booth"), "--server", url_, "--channel", "no-such-channel", "--input",
                            "tone:500"},

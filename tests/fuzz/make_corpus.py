@@ -90,6 +90,16 @@ def control():
         'stats': {'type': 'stats', 'channel': 'en', 'delay_ms': 60, 'target_delay_ms': 80, 'latency_ms': 180,
                   'concealed_ratio': 0.01, 'frames_received': 3000, 'frames_missing': 3, 'interruptions': 1},
         'error': {'type': 'error', 'code': 'channel_taken', 'reason': 'fr has a booth'},
+        'handover': {'type': 'handover', 'action': 'request'},
+        'cough': {'type': 'cough', 'on': True},
+        'source': {'type': 'source', 'source': 'floor'},
+        'output': {'type': 'output', 'channel': 'fr'},
+        'slow_down': {'type': 'slow_down'},
+        'chat': {'type': 'chat', 'to': 'partner', 'text': 'eau, s’il te plaît', 'from': 'Anna', 'from_booth': 'FR',
+                 'channel': 'fr'},
+        'booth_state': {'type': 'booth_state', 'channel': 'fr', 'booth': 'FR', 'live': True, 'mic': True,
+                        'partners': 1, 'handover': 'requested', 'coughing': False, 'both_live': False,
+                        'audience': 40, 'outputs': ['fr', 'en'], 'source': 'floor'},
     }
     for name, m in messages.items():
         put('control', name, json.dumps(m, ensure_ascii=False, separators=(',', ':')))

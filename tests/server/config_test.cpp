@@ -97,6 +97,33 @@ struct broken_case {
     const char* expect;  // in the message, besides the file name
 };
 
+TEST(config, booths_policy_handover_timeout_and_outputs) {
+    auto c = load_config(write_file("booths", R"(
+[booths]
+policy = "override"
+handover_timeout_ms = 2500
+outputs = { "EN booth" = ["en", "fr"] }
+[[channels]]
+id = "en"
+[[channels]]
+id = "fr"
+)"));
+    EXPECT_EQ(c.booths.policy, booth_policy::override);
+    EXPECT_EQ(c.booths.handover_timeout_ms, 2500);
+    EXPECT_EQ(c.booths.outputs.at("EN booth"), (std::vector<std::string>{"en", "fr"}));
+    EXPECT_EQ(load_config(write_file("no_booths", "[[channels]]\nid = \"en\"\n")).booths.policy, booth_policy::interlock);
+
+    EXPECT_NE(load_error("booth_policy", "[booths]\npolicy = \"first\"\n[[channels]]\nid = \"en\"\n")
+                  .find("\"interlock\" or \"override\""),
+              std::string::npos);
+    EXPECT_NE(load_error("booth_output", "[booths]\noutputs = { A = [\"en\", \"xx\"] }\n[[channels]]\nid = \"en\"\n")
+                  .find("output \"xx\" is not a channel"),
+              std::string::npos);
+    EXPECT_NE(load_error("booth_timeout", "[booths]\nhandover_timeout_ms = -1\n[[channels]]\nid = \"en\"\n")
+                  .find("handover_timeout_ms"),
+              std::string::npos);
+}
+
 TEST(config, a_broken_file_names_the_file_line_and_problem) {
     const broken_case cases[] = {
         {"syntax", "[event]\nname = \"unterminated\n[[channels]]\nid = \"en\"\n", " 2 | name"},
