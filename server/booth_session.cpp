@@ -3,6 +3,7 @@
 #include "codec/opus_packet.hpp"
 #include "protocol/audio_frame.hpp"
 #include "server/access_control.hpp"
+#include "server/frame_publish.hpp"
 #include "server/query.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -167,21 +168,11 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
         return;
     }
     protocol::frame_header h = parsed->header;
-    h.channel = *channel_;
-    h.ingress_us = received_us;
     if (first_frame_)
         h.flags |= protocol::frame_flag::discontinuity;
     first_frame_ = false;
-
-    // Serialised once: this buffer is what every listener's queue will reference.
-    const std::size_t size = protocol::frame_header_size + parsed->opus.size();
-    auto bytes = std::make_shared_for_overwrite<std::uint8_t[]>(size);
-    protocol::serialize_audio_frame(h, parsed->opus, {bytes.get(), size});
-    frame_ref frame{std::move(bytes), static_cast<std::uint32_t>(size),
-                    static_cast<std::uint32_t>(check.samples), *channel_, received_us};
     ++frames_;
-    ctx_.counters.frames_in.fetch_add(1, std::memory_order_relaxed);
-    ctx_.bus.publish(frame);
+    publish_frame(ctx_, *channel_, h, parsed->opus, check.samples, received_us);
 }
 
 void booth_session::on_text(std::string_view text, std::int64_t received_us) {

@@ -2,6 +2,7 @@
 
 #include "server/booth_session.hpp"
 #include "server/http_api.hpp"
+#include "server/icecast/icecast_routes.hpp"
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
 #include "server/origin_check.hpp"
@@ -84,8 +85,12 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
     parser.header_limit(8 * 1024);
     parser.body_limit(8 * 1024);
     tcp().expires_after(std::chrono::seconds(30));
+    // The header first: an Icecast source's body streams until it closes (icecast_routes).
     auto [ec, n] = co_await std::visit(
-        [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
+        [&](auto& s) { return http::async_read_header(s, buffer_, parser, as_tuple); }, stream_);
+    if (!ec && !icecast::wants(parser.get()))
+        std::tie(ec, n) = co_await std::visit(
+            [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
     if (!ec)
         co_return parser.release();
     if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::connection_reset &&
@@ -217,6 +222,10 @@ asio::awaitable<void> http_session::run() {
         }
         if (websocket::is_upgrade(*req) && co_await take_websocket(*req))
             co_return;
+        if (!over_limit_ && icecast::wants(*req)) {
+            icecast::take_over(std::move(stream_), std::move(buffer_), std::move(*req), std::move(slot_), ctx_);
+            co_return;
+        }
         auto res = co_await answer(*req);
         if (!co_await write(res))
             break;
