@@ -136,9 +136,12 @@ asio::awaitable<bool> source_session::authorize() {
     if (!password.empty() && !token && !hash.empty()) {
         const auto ok = co_await ctx_.access->check_source_password(std::move(hash), password);
         if (!ok || !*ok) {
-            co_await refuse(ok ? http::status::unauthorized : http::status::service_unavailable,
-                            ok ? "wrong_password: not the source password of channel \"" + channel_id_ + "\""
-                               : "busy: too many password checks at once, try again");
+            // Locals, not a conditional inside co_await: GCC 12 destroys such temporaries twice.
+            const auto status = ok ? http::status::unauthorized : http::status::service_unavailable;
+            std::string reason = "busy: too many password checks at once, try again";
+            if (ok)
+                reason = "wrong_password: not the source password of channel \"" + channel_id_ + "\"";
+            co_await refuse(status, std::move(reason));
             co_return false;
         }
         who_ = {"source:" + channel_id_, ice_name.empty() ? "source password" : ice_name, peer_};
@@ -153,9 +156,10 @@ asio::awaitable<bool> source_session::authorize() {
     if (!outcome) {
         const auto& d = outcome.decision;
         const auto code = d.code.value_or(auth::close_code::unauthorized);
-        co_await refuse(static_cast<http::status>(auth::http_status(code)),
-                        std::string(d.reason_code) + ": " + d.reason +
-                            (password.empty() || token ? "" : " (the source password must be a booth token for this channel)"));
+        std::string reason = std::string(d.reason_code) + ": " + d.reason;
+        if (!password.empty() && !token)
+            reason += " (the source password must be a booth token for this channel)";
+        co_await refuse(static_cast<http::status>(auth::http_status(code)), std::move(reason));
         co_return false;
     }
     token_id_ = outcome.claims.token_id;
@@ -191,7 +195,10 @@ asio::awaitable<bool> source_session::admit() {
                token_id_.empty() ? "-" : token_id_, header_text(request_, "ice-description", "icy-description"));
     const bool expects = beast::iequals(request_[http::field::expect], "100-continue");
     final_status_sent_ = !expects;
-    co_return co_await write_text(expects ? "HTTP/1.1 100 Continue\r\n\r\n" : "HTTP/1.0 200 OK\r\n\r\n");
+    std::string answer = "HTTP/1.0 200 OK\r\n\r\n";
+    if (expects)
+        answer = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_return co_await write_text(std::move(answer));
 }
 
 asio::awaitable<std::size_t> source_session::read_more() {
@@ -235,7 +242,10 @@ asio::awaitable<void> source_session::pump() {
                 ++ctx_.counters.icecast_sources_corrupt;
             const auto status = result.status == demux_status::unsupported ? http::status::unsupported_media_type
                                                                            : http::status::bad_request;
-            co_await refuse(status, result.status == demux_status::stopped ? refusal_ : result.reason);
+            std::string reason = result.reason;
+            if (result.status == demux_status::stopped)
+                reason = refusal_;
+            co_await refuse(status, std::move(reason));
             if (refusal_.empty())
                 refusal_ = result.reason;
             co_return;
