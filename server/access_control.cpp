@@ -134,6 +134,14 @@ boost::asio::awaitable<std::optional<bool>> access_control::check_passcode(std::
     co_return ok;
 }
 
+boost::asio::awaitable<std::optional<bool>> access_control::check_source_password(std::string hash,
+                                                                                 std::string password) {
+    const auto ok = co_await gate_.verify(std::move(hash), std::move(password));
+    if (!ok || !*ok)
+        count_refusal(auth::access_role::booth, ok ? "wrong_password" : "busy");
+    co_return ok;
+}
+
 boost::asio::awaitable<login_outcome> access_control::login(std::string name, std::string password,
                                                             const boost::asio::ip::address& peer) {
     const auto& accounts = settings_.technicians;

@@ -89,6 +89,10 @@ public:
     // nullopt: the gate is busy.
     boost::asio::awaitable<std::optional<bool>> check_passcode(std::string passcode);
 
+    // An Icecast source's password against its channel's source_password hash (Argon2id on the
+    // gate; a wrong one is counted). nullopt: the gate is busy.
+    boost::asio::awaitable<std::optional<bool>> check_source_password(std::string hash, std::string password);
+
     // A technician's password for a technician token (Argon2id on the gate). An unknown name
     // costs the same check as a known one.
     boost::asio::awaitable<login_outcome> login(std::string name, std::string password, const boost::asio::ip::address& peer);

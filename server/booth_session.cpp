@@ -4,6 +4,7 @@
 #include "protocol/audio_frame.hpp"
 #include "server/access_control.hpp"
 #include "server/booth_silence.hpp"
+#include "server/frame_publish.hpp"
 #include "server/query.hpp"
 
 #include <boost/asio/post.hpp>
@@ -204,9 +205,7 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
     if (!plan.publish)
         return;  // a passive console's (counted by the desks)
     protocol::frame_header h = parsed->header;
-    h.channel = plan.channel;
     h.sequence = plan.sequence;  // the channel's, running on across handovers
-    h.ingress_us = received_us;
     if (plan.handover)  // the first frame of the incoming console: the listeners' buffers run on
         h.flags &= static_cast<std::uint8_t>(~protocol::frame_flag::discontinuity);
     if (plan.discontinuity)
@@ -216,16 +215,8 @@ void booth_session::on_binary(std::span<const std::uint8_t> data, std::int64_t r
         if (const auto quiet = silent_opus(check.samples))
             opus = {quiet->data(), quiet->size()};
     }
-
-    // Serialised once: this buffer is what every listener's queue will reference.
-    const std::size_t size = protocol::frame_header_size + opus.size();
-    auto bytes = std::make_shared_for_overwrite<std::uint8_t[]>(size);
-    protocol::serialize_audio_frame(h, opus, {bytes.get(), size});
-    frame_ref frame{std::move(bytes), static_cast<std::uint32_t>(size),
-                    static_cast<std::uint32_t>(check.samples), plan.channel, received_us};
     ++frames_;
-    ctx_.counters.frames_in.fetch_add(1, std::memory_order_relaxed);
-    ctx_.bus.publish(frame);
+    publish_frame(ctx_, plan.channel, h, opus, check.samples, received_us);
 }
 
 void booth_session::on_text(std::string_view text, std::int64_t received_us) {

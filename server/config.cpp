@@ -1,4 +1,6 @@
 #include "server/config.hpp"
+
+#include "server/auth/password.hpp"
 #include "server/config_monitor.hpp"
 #include "server/origin_check.hpp"
 
@@ -79,7 +81,7 @@ void read_labels(const toml::value& v, channel_config& c) {
 channel_config read_channel(const toml::value& v) {
     if (!v.is_table())
         fail_at(v, "a channel must be a table", "write [[channels]] with id, language, label");
-    check_known_keys(v, {"id", "language", "label", "labels"});
+    check_known_keys(v, {"id", "language", "label", "labels", "source_password"});
     if (!v.contains("id"))
         fail_at(v, "channel without an id", "every [[channels]] needs id = \"...\"");
     channel_config c;
@@ -87,6 +89,12 @@ channel_config read_channel(const toml::value& v) {
     c.language = get_or<std::string>(v, "language", c.id);
     c.label = get_or<std::string>(v, "label", c.id);
     read_labels(v, c);
+    if (v.contains("source_password")) {
+        c.source_password = toml::get<std::string>(v.at("source_password"));
+        if (!auth::is_password_hash(c.source_password))
+            fail_at(v.at("source_password"), "source_password is not an Argon2id hash",
+                    "store \"$argon2id$...\" as printed by: tolk-server password hash");
+    }
     return c;
 }
 

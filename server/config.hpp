@@ -20,6 +20,9 @@ struct channel_config {
     // The label by UI language where it should differ from `label` ("fr" -> "Salle / original");
     // the phone app shows labels[its language], else `label`.
     std::map<std::string, std::string> labels;
+    // "$argon2id$..." (tolk-server password hash): an Icecast encoder's source password for this
+    // channel, where a booth token does not fit the encoder (server/icecast). Empty: tokens only.
+    std::string source_password;
 };
 
 struct limits_config {

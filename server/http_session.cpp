@@ -2,6 +2,7 @@
 
 #include "server/booth_session.hpp"
 #include "server/http_api.hpp"
+#include "server/icecast/icecast_routes.hpp"
 #include "server/listener_session.hpp"
 #include "server/log.hpp"
 #include "server/origin_check.hpp"
@@ -80,8 +81,12 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
     parser.header_limit(8 * 1024);
     parser.body_limit(8 * 1024);
     tcp().expires_after(std::chrono::milliseconds(ctx_.config.limits.header_timeout_ms));
+    // The header first: an Icecast source's body streams until it closes (icecast_routes).
     auto [ec, n] = co_await std::visit(
-        [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
+        [&](auto& s) { return http::async_read_header(s, buffer_, parser, as_tuple); }, stream_);
+    if (!ec && !icecast::wants(parser.get()))
+        std::tie(ec, n) = co_await std::visit(
+            [&](auto& s) { return http::async_read(s, buffer_, parser, as_tuple); }, stream_);
     if (!ec)
         co_return parser.release();
     if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::connection_reset &&
@@ -179,14 +184,8 @@ std::optional<http_response> http_session::plain_refusal(const http_request& req
 }
 
 asio::awaitable<http_response> http_session::answer(const http_request& req) {
-    if (const auto why = admit(req, role_of(req)); why != admission::admit) {
-        auto res = error_response(req,
-                                  why == admission::address_full ? http::status::too_many_requests
-                                                                 : http::status::service_unavailable,
-                                  std::string(refusal_reason(why)));
-        res.keep_alive(false);
-        co_return res;
-    }
+    if (const auto why = admit(req, role_of(req)); why != admission::admit)
+        co_return admission_refusal(req, why);
     if (is_login_request(req))
         co_return co_await handle_login(req, ctx_, client());
     co_return handle_http(req, ctx_, client());
@@ -200,9 +199,19 @@ asio::awaitable<bool> http_session::write(http_response& res) {
     co_return !ec && keep_alive;
 }
 
+http_response http_session::admission_refusal(const http_request& req, admission why) {
+    auto res = error_response(req,
+                              why == admission::address_full ? http::status::too_many_requests
+                                                             : http::status::service_unavailable,
+                              std::string(refusal_reason(why)));
+    res.keep_alive(false);
+    return res;
+}
+
 connection_role http_session::role_of(const http_request& req) {
     const auto path = target_path(req.target());
-    if (path == "/ws/booth")
+    const bool icecast_source = icecast::wants(req) && req.method() != http::verb::get && req.method() != http::verb::head;
+    if (path == "/ws/booth" || icecast_source)
         return connection_role::booth;
     if (is_login_request(req) || scope_of(path) != path_scope::open)
         return connection_role::technician;
@@ -241,6 +250,15 @@ asio::awaitable<void> http_session::run() {
         }
         if (websocket::is_upgrade(*req) && co_await take_websocket(*req))
             co_return;
+        if (icecast::wants(*req)) {
+            if (const auto why = admit(*req, role_of(*req)); why != admission::admit) {
+                auto res = admission_refusal(*req, why);
+                co_await write(res);
+                break;
+            }
+            icecast::take_over(std::move(stream_), std::move(buffer_), std::move(*req), std::move(slot_), ctx_);
+            co_return;
+        }
         auto res = co_await answer(*req);
         if (!co_await write(res))
             break;

@@ -43,6 +43,7 @@ private:
     boost::asio::awaitable<void> refuse_websocket(const http_request& req, std::uint16_t code, std::string reason);
     boost::beast::tcp_stream& tcp();
     static connection_role role_of(const http_request& req);
+    static http_response admission_refusal(const http_request& req, admission why);
     admission admit(const http_request& req, connection_role role);
 
     any_stream stream_;

@@ -81,8 +81,13 @@ std::string join_page(const protocol::channel_list& event, std::string_view base
                "</code></figcaption></figure>\n";
     };
     std::string cards = card(event.event, root + "/" + (t.empty() ? "" : "?token=" + std::string(t)), true);
-    for (const auto& c : event.channels)
+    std::string players;  // the Icecast-style streams (server/icecast) for media players
+    for (const auto& c : event.channels) {
         cards += card(c.label, channel_url(root, c.id, t), false);
+        players += (players.empty() ? "" : ", ") + escape_html(c.label) + " <code>" +
+                   escape_html(shown(root + "/stream/" + c.id + ".ogg" + (t.empty() ? "" : "?token=" + std::string(t)))) +
+                   "</code>";
+    }
     const std::string note =
         token ? "<p class=note>A private event: these codes open it without the passcode until " +
                     escape_html(token->expires) + ". Revoke them with <code>tolk-server token revoke " +
@@ -95,7 +100,7 @@ std::string join_page(const protocol::channel_list& event, std::string_view base
            "code{font-size:13px;overflow-wrap:anywhere}.note{font-size:13px}@media print{a{color:#000}}</style></head><body><h1>" +
            escape_html(event.event) + "</h1><p>Scan with your phone's camera, pick your language, "
            "and listen with earphones. No app needed.</p>" + note + "<div class=grid>\n" + cards +
-           "</div></body></html>\n";
+           "</div><p class=note>Media players (VLC, mpv, a hall's receiver): " + players + "</p></body></html>\n";
 }
 
 }  // namespace tolk::server

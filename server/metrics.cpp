@@ -61,6 +61,10 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("listeners_stalled_total", listeners_stalled, "listeners closed for not reading");
     c("protocol_errors_total", protocol_errors, "malformed control messages");
     c("protocol_closes_total", protocol_closes, "connections closed for repeated protocol errors");
+    c("icecast_sources_total", icecast_sources, "Icecast sources (PUT or SOURCE) that went on air");
+    c("icecast_sources_refused_total", icecast_sources_refused, "Icecast sources refused (credentials, channel, format)");
+    c("icecast_sources_corrupt_total", icecast_sources_corrupt, "Icecast sources closed for a corrupt page or packet");
+    c("stream_listeners_total", stream_listeners, "HTTP Ogg Opus listeners (/stream/ID.ogg)");
     return out;
 }
 

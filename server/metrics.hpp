@@ -42,6 +42,10 @@ struct metrics {
     counter listeners_stalled{0};     // closed for not reading
     counter protocol_errors{0};       // malformed control messages
     counter protocol_closes{0};       // closed after too many
+    counter icecast_sources{0};          // Icecast sources (PUT / SOURCE) that went on air
+    counter icecast_sources_refused{0};  // refused: credentials, channel, taken, not Ogg Opus
+    counter icecast_sources_corrupt{0};  // closed for a corrupt Ogg page or Opus packet
+    counter stream_listeners{0};         // HTTP Ogg listeners (GET /stream/ID.ogg)
 
     // Prometheus text exposition of every counter (the per-channel gauges are added by the hub).
     std::string prometheus(std::int64_t connections_open) const;
