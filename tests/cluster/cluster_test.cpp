@@ -1,0 +1,151 @@
+// Several tolk nodes over one NATS (issue 14): a booth on one node heard on another, listener
+// counts and on-air state of the whole event on every node, one booth per channel across the
+// cluster (and a dead node's claim expiring), NATS restarted under running nodes.
+#include "cluster_fixture.hpp"
+
+#include "codec/signal_compare.hpp"
+#include "codec/signals.hpp"
+#include "codec/wav_file.hpp"
+#include "server/config.hpp"
+
+#include <cmath>
+#include <csignal>
+#include <fstream>
+
+namespace tolk::test {
+namespace {
+
+using namespace std::chrono_literals;
+using stream = child_process::stream;
+using clock = std::chrono::steady_clock;
+
+nlohmann::json read_json(const std::string& file) {
+    std::ifstream in(file);
+    return nlohmann::json::parse(in, nullptr, false);
+}
+
+std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
+
+class cluster : public cluster_fixture {};
+
+TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_listener) {
+    start_nats();
+    auto& a = start_node("a");
+    auto& b = start_node("b");
+    const std::string input = path("speech.wav");
+    const auto reference = codec::speech_like(6.0, 1234, 0.5f);
+    codec::write_wav(input, reference);
+    const double seconds = static_cast<double>(reference.size()) / 48000.0;
+
+    auto& far = spawn({bin("tolk-listen"), "--server", b.url(), "--channel", "en", "--output", path("b.wav"),
+                       "--duration", std::to_string(seconds + 2.5), "--stats", path("b.json"), "--jb", "fixed:100"},
+                      {.err = true});
+    ASSERT_TRUE(far.wait_for_line(stream::err, "subscribed", 10s)) << far.output(stream::err);
+    auto& near = spawn({bin("tolk-listen"), "--server", a.url(), "--channel", "en", "--output", path("a.wav"),
+                        "--duration", std::to_string(seconds + 2.5)},
+                       {.err = true});
+    ASSERT_TRUE(near.wait_for_line(stream::err, "subscribed", 10s)) << near.output(stream::err);
+    auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "en", "--input", input, "--name",
+                         "english-booth", "--bitrate", "32000", "--quiet"});
+
+    // Every node shows the booth on air and the listeners of both nodes.
+    for (const auto* node : {&a, &b})
+        EXPECT_TRUE(eventually([&] {
+            const auto c = channel(*node, "en");
+            return c.is_object() && c["on_air"] == true && c["listeners"] == 2;
+        }, 5s)) << "node on port " << node->port << ": " << channel(*node, "en").dump();
+
+    EXPECT_EQ(booth.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
+    EXPECT_EQ(far.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
+    const auto received = codec::load_mono_48k(path("b.wav"));
+    ASSERT_GT(received.size(), reference.size() / 2);
+    const auto al = codec::align(reference, received, 0, 2 * 48000);
+    std::printf("[ measured ] across nodes: correlation %.4f, overlap %.2f s\n", al.correlation,
+                static_cast<double>(al.overlap) / 48000.0);
+    EXPECT_GE(al.correlation, 0.95);
+    EXPECT_GT(static_cast<double>(al.overlap), 0.9 * static_cast<double>(reference.size()));
+    const auto stats = read_json(path("b.json"));
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_GE(stats["frames_received"].get<double>(), seconds * 50 - 10);
+}
+
+TEST_F(cluster, second_booth_is_refused_across_nodes_and_takes_over_when_the_holder_node_dies) {
+    start_nats();
+    auto& a = start_node("a", {"--log-level", "warn"});
+    auto& b = start_node("b", {"--log-level", "warn"});
+    auto& first = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "fr", "--input", "tone:440", "--loop",
+                         "--name", "booth-1"},
+                        {.err = true});
+    ASSERT_TRUE(first.wait_for_line(stream::err, "on air", 10s)) << first.output(stream::err);
+    EXPECT_TRUE(eventually([&] { return channel(b, "fr")["on_air"] == true; }, 5s));
+
+    auto& second = spawn({bin("tolk-booth"), "--server", b.url(), "--channel", "fr", "--input", "tone:880", "--loop",
+                          "--name", "booth-2"},
+                         {.err = true});
+    ASSERT_TRUE(second.wait_for_line(stream::err, "held by another booth", 10s)) << second.output(stream::err);
+
+    a.process->signal(SIGKILL);  // no goodbye: its claim must expire by itself
+    ASSERT_TRUE(a.process->wait(5s).has_value());
+    const auto killed = clock::now();
+    ASSERT_TRUE(second.wait_for_line(stream::err, "on air", 15s)) << second.output(stream::err);
+    const double took = std::chrono::duration<double>(clock::now() - killed).count();
+    std::printf("[ measured ] booth on node b on air %.2f s after node a was killed\n", took);
+    EXPECT_LT(took, 10.0);  // the claim's TTL (3 s) plus the booth's retry backoff
+    EXPECT_TRUE(eventually([&] { return channel(b, "fr")["on_air"] == true; }, 5s));
+}
+
+// The RMS of the last `seconds` of a WAV file.
+double tail_rms(const std::string& file, double seconds) {
+    const auto pcm = codec::load_mono_48k(file);
+    const std::size_t n = std::min(pcm.size(), static_cast<std::size_t>(seconds * 48000));
+    double sum = 0;
+    for (std::size_t i = pcm.size() - n; i < pcm.size(); ++i)
+        sum += static_cast<double>(pcm[i]) * pcm[i];
+    return n ? std::sqrt(sum / static_cast<double>(n)) : 0;
+}
+
+TEST_F(cluster, nats_restarted_under_running_nodes_local_audio_never_stops_and_cross_node_resumes) {
+    const auto port = start_nats();
+    auto& a = start_node("a", {"--log-level", "warn"});
+    auto& b = start_node("b", {"--log-level", "warn"});
+    auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "es", "--input", "tone:440", "--loop"},
+                        {.err = true});
+    ASSERT_TRUE(booth.wait_for_line(stream::err, "on air", 10s)) << booth.output(stream::err);
+    auto& near = spawn({bin("tolk-listen"), "--server", a.url(), "--channel", "es", "--output", path("a.wav"),
+                        "--stats", path("a.json"), "--jb", "fixed:100"},
+                       {.err = true});
+    auto& far = spawn({bin("tolk-listen"), "--server", b.url(), "--channel", "es", "--output", path("b.wav"),
+                       "--stats", path("b.json"), "--jb", "fixed:100"},
+                      {.err = true});
+    ASSERT_TRUE(near.wait_for_line(stream::err, "subscribed", 10s)) << near.output(stream::err);
+    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 10s)) << far.output(stream::err);
+
+    stop_nats(SIGKILL);
+    // Node b no longer hears node a: its listener is told the channel went off air (no hang).
+    ASSERT_TRUE(far.wait_for_line(stream::err, "off air", 10s)) << far.output(stream::err);
+    start_nats(port);
+    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 15s)) << far.output(stream::err);
+    // Two seconds of audio after the link came back (the listeners run in real time).
+    EXPECT_FALSE(far.wait_for_line(stream::err, "off air", 2s).has_value());
+
+    near.signal(SIGINT);
+    far.signal(SIGINT);
+    EXPECT_EQ(near.wait(10s), 0);
+    EXPECT_EQ(far.wait(10s), 0);
+    EXPECT_EQ(near.output(stream::err).find("off air"), std::string::npos) << near.output(stream::err);
+    const auto stats = read_json(path("a.json"));
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_EQ(stats["frames_missing"], 0) << "the local listener lost audio while NATS was down";
+    const double rms = tail_rms(path("b.wav"), 1.0);
+    std::printf("[ measured ] node b's listener, last second after NATS came back: RMS %.3f\n", rms);
+    EXPECT_GT(rms, 0.05);
+}
+
+TEST(cluster_deploy, the_multi_node_event_file_loads_with_its_cluster_table) {
+    const auto c = server::load_config(std::string(TOLK_DEPLOY_DIR) + "/event.cluster.toml");
+    EXPECT_FALSE(c.cluster.nats_url.empty());
+    EXPECT_GE(c.channels.size(), 2u);
+}
+
+}  // namespace
+}  // namespace tolk::test
