@@ -20,12 +20,11 @@ void nats_bus::run() {
     auto next_status = clock::now();
     for (;;) {
         std::vector<std::pair<std::string, std::uint64_t>> drops;
-        bool relink = false;
+        bool relink = false, stop = false;
         {
             std::unique_lock lock(work_mutex_);
             work_.wait_until(lock, std::min(next_renew, next_status));
-            if (stopping_)
-                break;
+            stop = stopping_;
             drops.swap(drops_);
             std::swap(relink, relink_);
             if (status_due_)
@@ -36,6 +35,8 @@ void nats_bus::run() {
             claims_.recheck();
         for (const auto& [key, revision] : drops)
             claims_.drop(key, revision);
+        if (stop)
+            break;
         const auto now = clock::now();
         if (now >= next_renew || relink) {
             renew_claims();

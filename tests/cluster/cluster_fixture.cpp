@@ -60,6 +60,7 @@ void cluster_fixture::SetUp() {
 void cluster_fixture::TearDown() {
     children_.clear();
     nodes_.clear();
+    leaf_.reset();
     nats_.reset();
     if (!HasFailure())
         fs::remove_all(dir_);
@@ -67,18 +68,66 @@ void cluster_fixture::TearDown() {
         std::printf("[ kept     ] %s\n", dir_.c_str());
 }
 
+std::unique_ptr<child_process> cluster_fixture::run_nats(const std::string& conf,
+                                                        const std::map<std::string, std::string>& env,
+                                                        std::vector<std::string> extra) {
+    for (const auto& [name, value] : env)  // read by the configuration file; inherited at spawn
+        ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<std::string> argv{"nats-server", "-c", std::string(TOLK_DEPLOY_DIR) + "/nats/" + conf, "-a", "127.0.0.1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<child_process>(std::move(argv), child_process::capture{.err = true});
+    if (!p->wait_for_line(stream::err, "Server is ready", 15s))
+        ADD_FAILURE() << "nats-server (" << conf << ") did not start: " << p->output(stream::err);
+    return p;
+}
+
 std::uint16_t cluster_fixture::start_nats(std::uint16_t port) {
     nats_port_ = port ? port : free_port();
-    // deploy/nats/single.conf reads these (the same file a technician runs under systemd).
-    ::setenv("TOLK_NATS_NAME", "tolk-test-nats", 1);
-    ::setenv("TOLK_NATS_PORT", std::to_string(nats_port_).c_str(), 1);
-    ::setenv("TOLK_NATS_STORE", path("jetstream").c_str(), 1);
-    nats_ = std::make_unique<child_process>(
-        std::vector<std::string>{"nats-server", "-c", std::string(TOLK_DEPLOY_DIR) + "/nats/single.conf", "-a", "127.0.0.1"},
-        child_process::capture{.err = true});
-    if (!nats_->wait_for_line(stream::err, "Server is ready", 15s))
-        ADD_FAILURE() << "nats-server did not start: " << nats_->output(stream::err);
+    nats_ = run_nats("single.conf", {{"TOLK_NATS_NAME", "tolk-test-nats"},
+                                     {"TOLK_NATS_PORT", std::to_string(nats_port_)},
+                                     {"TOLK_NATS_STORE", path("jetstream")}});
     return nats_port_;
+}
+
+namespace {
+std::string routes_of(const std::vector<cloud_server>& all) {
+    std::string routes;
+    for (const auto& s : all)
+        routes += (routes.empty() ? "" : ",") + std::string("nats-route://127.0.0.1:") + std::to_string(s.cluster_port);
+    return routes;
+}
+}  // namespace
+
+void cluster_fixture::restart_cloud_server(cloud_server& s, const std::vector<cloud_server>& all, int index) {
+    const std::string name = "tolk-nats-" + std::to_string(index + 1);
+    s.process = run_nats("cluster.conf",
+                         {{"TOLK_NATS_NAME", name},
+                          {"TOLK_NATS_PORT", std::to_string(s.port)},
+                          {"TOLK_NATS_CLUSTER_PORT", std::to_string(s.cluster_port)},
+                          {"TOLK_NATS_LEAF_PORT", std::to_string(s.leaf_port)},
+                          {"TOLK_NATS_STORE", path(name)}},
+                         {"--routes", routes_of(all)});  // the file's routes name real hosts
+}
+
+std::vector<cloud_server> cluster_fixture::start_cloud() {
+    std::vector<cloud_server> all(3);
+    for (auto& s : all) {
+        s.port = free_port();
+        s.cluster_port = free_port();
+        s.leaf_port = free_port();
+    }
+    for (int i = 0; i < 3; ++i)
+        restart_cloud_server(all[static_cast<std::size_t>(i)], all, i);
+    return all;
+}
+
+std::uint16_t cluster_fixture::start_venue_leaf(std::uint16_t uplink_port) {
+    const auto port = free_port();
+    leaf_ = run_nats("venue-leaf.conf", {{"TOLK_NATS_NAME", "tolk-venue"},
+                                         {"TOLK_NATS_PORT", std::to_string(port)},
+                                         {"TOLK_NATS_STORE", path("venue")},
+                                         {"TOLK_NATS_UPLINK", "nats-leaf://127.0.0.1:" + std::to_string(uplink_port)}});
+    return port;
 }
 
 void cluster_fixture::stop_nats(int signal) {
@@ -88,8 +137,12 @@ void cluster_fixture::stop_nats(int signal) {
 }
 
 tolk_node& cluster_fixture::start_node(const std::string& name, std::vector<std::string> extra) {
+    return start_node_at(nats_url(), name, std::move(extra));
+}
+
+tolk_node& cluster_fixture::start_node_at(const std::string& url, const std::string& name, std::vector<std::string> extra) {
     std::vector<std::string> argv{bin("tolk-server"), "--listen", "127.0.0.1:0", "--io-threads", "2",
-                                  "--nats", nats_url(), "--node", name};
+                                  "--nats", url, "--node", name};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto node = std::make_unique<tolk_node>();
     node->process = std::make_unique<child_process>(std::move(argv), child_process::capture{.out = true});

@@ -87,11 +87,37 @@ TEST_F(cluster, second_booth_is_refused_across_nodes_and_takes_over_when_the_hol
     a.process->signal(SIGKILL);  // no goodbye: its claim must expire by itself
     ASSERT_TRUE(a.process->wait(5s).has_value());
     const auto killed = clock::now();
-    ASSERT_TRUE(second.wait_for_line(stream::err, "on air", 15s)) << second.output(stream::err);
+    ASSERT_TRUE(second.wait_for_line(stream::err, "): on air, session", 15s)) << second.output(stream::err);
     const double took = std::chrono::duration<double>(clock::now() - killed).count();
     std::printf("[ measured ] booth on node b on air %.2f s after node a was killed\n", took);
     EXPECT_LT(took, 10.0);  // the claim's TTL (3 s) plus the booth's retry backoff
     EXPECT_TRUE(eventually([&] { return channel(b, "fr")["on_air"] == true; }, 5s));
+}
+
+TEST_F(cluster, the_same_booth_reconnecting_through_another_node_takes_its_channel_over) {
+    start_nats();
+    auto& a = start_node("a", {"--log-level", "warn"});
+    auto& b = start_node("b", {"--log-level", "warn"});
+    auto& before = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "en", "--input", "tone:440", "--loop",
+                          "--name", "english-1"},
+                         {.err = true});
+    ASSERT_TRUE(before.wait_for_line(stream::err, "): on air, session", 10s)) << before.output(stream::err);
+    EXPECT_TRUE(eventually([&] { return channel(b, "en")["on_air"] == true; }, 5s));
+    // Another booth is refused; the same booth (its name on the demo event) takes over.
+    auto& other = spawn({bin("tolk-booth"), "--server", b.url(), "--channel", "en", "--input", "tone:880", "--loop",
+                         "--name", "english-2"},
+                        {.err = true});
+    ASSERT_TRUE(other.wait_for_line(stream::err, "held by another booth", 10s)) << other.output(stream::err);
+    other.signal(SIGTERM);
+    other.wait(5s);
+    auto& after = spawn({bin("tolk-booth"), "--server", b.url(), "--channel", "en", "--input", "tone:440", "--loop",
+                         "--name", "english-1"},
+                        {.err = true});
+    ASSERT_TRUE(after.wait_for_line(stream::err, "): on air, session", 10s)) << after.output(stream::err);
+    // Node a closes its stale session (close_code::replaced): that booth stops by itself.
+    ASSERT_TRUE(before.wait_for_line(stream::err, "took over", 10s)) << before.output(stream::err);
+    EXPECT_EQ(before.wait(5s), 2);
+    EXPECT_TRUE(eventually([&] { return channel(a, "en")["on_air"] == true && channel(b, "en")["on_air"] == true; }, 5s));
 }
 
 // The RMS of the last `seconds` of a WAV file.
@@ -138,6 +164,50 @@ TEST_F(cluster, nats_restarted_under_running_nodes_local_audio_never_stops_and_c
     EXPECT_EQ(stats["frames_missing"], 0) << "the local listener lost audio while NATS was down";
     const double rms = tail_rms(path("b.wav"), 1.0);
     std::printf("[ measured ] node b's listener, last second after NATS came back: RMS %.3f\n", rms);
+    EXPECT_GT(rms, 0.05);
+}
+
+TEST_F(cluster, venue_leaf_keeps_the_hall_hearing_through_an_uplink_cut_and_the_cloud_resumes_by_itself) {
+    auto cloud = start_cloud();
+    std::string cloud_urls;
+    for (const auto& s : cloud)
+        cloud_urls += (cloud_urls.empty() ? "" : ",") + std::string("nats://127.0.0.1:") + std::to_string(s.port);
+    const auto leaf = start_venue_leaf(cloud[0].leaf_port);
+    auto& venue = start_node_at("nats://127.0.0.1:" + std::to_string(leaf), "venue", {"--log-level", "warn"});
+    auto& remote = start_node_at(cloud_urls, "cloud-1", {"--log-level", "warn"});
+
+    auto& booth = spawn({bin("tolk-booth"), "--server", venue.url(), "--channel", "fr", "--input", "tone:440", "--loop"},
+                        {.err = true});
+    ASSERT_TRUE(booth.wait_for_line(stream::err, "): on air, session", 10s)) << booth.output(stream::err);
+    auto& hall = spawn({bin("tolk-listen"), "--server", venue.url(), "--channel", "fr", "--output", path("hall.wav"),
+                        "--stats", path("hall.json"), "--jb", "fixed:100"},
+                       {.err = true});
+    auto& far = spawn({bin("tolk-listen"), "--server", remote.url(), "--channel", "fr", "--output", path("far.wav"),
+                       "--jb", "fixed:100"},
+                      {.err = true});
+    ASSERT_TRUE(hall.wait_for_line(stream::err, "subscribed", 10s)) << hall.output(stream::err);
+    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 10s)) << far.output(stream::err);
+
+    // The uplink goes: the cloud server the venue's leaf dials stops (the cloud node moves to
+    // another cloud server by itself).
+    auto& dialled = cloud[0];
+    dialled.process->signal(SIGTERM);
+    ASSERT_TRUE(dialled.process->wait(10s).has_value());
+    ASSERT_TRUE(far.wait_for_line(stream::err, "off air", 10s)) << far.output(stream::err);
+    restart_cloud_server(dialled, cloud, 0);
+    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 20s)) << far.output(stream::err);
+    EXPECT_FALSE(far.wait_for_line(stream::err, "off air", 2s).has_value());
+
+    hall.signal(SIGINT);
+    far.signal(SIGINT);
+    EXPECT_EQ(hall.wait(10s), 0);
+    EXPECT_EQ(far.wait(10s), 0);
+    EXPECT_EQ(hall.output(stream::err).find("off air"), std::string::npos) << hall.output(stream::err);
+    const auto stats = read_json(path("hall.json"));
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_EQ(stats["frames_missing"], 0) << "the hall lost audio while the uplink was down";
+    const double rms = tail_rms(path("far.wav"), 1.0);
+    std::printf("[ measured ] cloud listener, last second after the uplink came back: RMS %.3f\n", rms);
     EXPECT_GT(rms, 0.05);
 }
 
