@@ -4,7 +4,9 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace tolk::cluster {
 
@@ -27,7 +29,18 @@ nats_link::nats_link(const server::cluster_config& config, const std::string& na
     check(natsOptions_Create(&opts), "options");
     // Reconnect for ever, quickly; buffer nothing while down (audio published then is dropped,
     // not replayed late); a node whose first connect fails keeps trying in the background.
-    natsOptions_SetURL(opts, config.nats_url.c_str());
+    // "nats://a:4222,nats://b:4222": every server of the cluster; libnats moves to the next.
+    std::vector<std::string> urls;
+    for (std::size_t at = 0; at <= config.nats_url.size();) {
+        const auto comma = std::min(config.nats_url.find(',', at), config.nats_url.size());
+        if (comma > at)
+            urls.push_back(config.nats_url.substr(at, comma - at));
+        at = comma + 1;
+    }
+    std::vector<const char*> servers;
+    for (const auto& u : urls)
+        servers.push_back(u.c_str());
+    check(natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size())), "server list");
     natsOptions_SetName(opts, name.c_str());
     natsOptions_SetTimeout(opts, 1000);
     natsOptions_SetMaxReconnect(opts, -1);
