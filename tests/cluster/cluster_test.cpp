@@ -30,8 +30,8 @@ class cluster : public cluster_fixture {};
 
 TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_listener) {
     start_nats();
-    auto& a = start_node("a");
-    auto& b = start_node("b");
+    auto& a = start_node("a", {"--log-level", "warn"});
+    auto& b = start_node("b", {"--log-level", "warn"});
     const std::string input = path("speech.wav");
     const auto reference = codec::speech_like(6.0, 1234, 0.5f);
     codec::write_wav(input, reference);
