@@ -26,7 +26,53 @@ nlohmann::json read_json(const std::string& file) {
 
 std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
 
-class cluster : public cluster_fixture {};
+// The RMS of the last `seconds` of a WAV file.
+double tail_rms(const std::string& file, double seconds) {
+    const auto pcm = codec::load_mono_48k(file);
+    const std::size_t n = std::min(pcm.size(), static_cast<std::size_t>(seconds * 48000));
+    double sum = 0;
+    for (std::size_t i = pcm.size() - n; i < pcm.size(); ++i)
+        sum += static_cast<double>(pcm[i]) * pcm[i];
+    return n ? std::sqrt(sum / static_cast<double>(n)) : 0;
+}
+
+class cluster : public cluster_fixture {
+protected:
+    // A listener on the booth's node ("near") and one on another node ("far"), both hearing
+    // the channel, for a link outage between them.
+    struct outage_pair {
+        child_process* near;
+        child_process* far;
+    };
+    outage_pair listen_both(const tolk_node& near_node, const tolk_node& far_node, const std::string& channel) {
+        auto& near = spawn({bin("tolk-listen"), "--server", near_node.url(), "--channel", channel, "--output",
+                            path("near.wav"), "--stats", path("near.json"), "--jb", "fixed:100"},
+                           {.err = true});
+        auto& far = spawn({bin("tolk-listen"), "--server", far_node.url(), "--channel", channel, "--output",
+                           path("far.wav"), "--jb", "fixed:100"},
+                          {.err = true});
+        EXPECT_TRUE(near.wait_for_line(stream::err, "subscribed", 10s)) << near.output(stream::err);
+        EXPECT_TRUE(far.wait_for_line(stream::err, "on air", 10s)) << far.output(stream::err);
+        return {&near, &far};
+    }
+    // The link is back: the far listener hears the channel again (2 s of it); the near one
+    // never missed a frame nor heard "off air".
+    void expect_near_kept_all_and_far_resumed(outage_pair p) {
+        ASSERT_TRUE(p.far->wait_for_line(stream::err, "on air", 20s)) << p.far->output(stream::err);
+        EXPECT_FALSE(p.far->wait_for_line(stream::err, "off air", 2s).has_value());  // listeners run in real time
+        p.near->signal(SIGINT);
+        p.far->signal(SIGINT);
+        EXPECT_EQ(p.near->wait(10s), 0);
+        EXPECT_EQ(p.far->wait(10s), 0);
+        EXPECT_EQ(p.near->output(stream::err).find("off air"), std::string::npos) << p.near->output(stream::err);
+        const auto stats = read_json(path("near.json"));
+        ASSERT_TRUE(stats.is_object());
+        EXPECT_EQ(stats["frames_missing"], 0) << "the booth's own node lost audio during the outage";
+        const double rms = tail_rms(path("far.wav"), 1.0);
+        std::printf("[ measured ] far listener, last second after the link came back: RMS %.3f\n", rms);
+        EXPECT_GT(rms, 0.05);
+    }
+};
 
 TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_listener) {
     start_nats();
@@ -120,16 +166,6 @@ TEST_F(cluster, the_same_booth_reconnecting_through_another_node_takes_its_chann
     EXPECT_TRUE(eventually([&] { return channel(a, "en")["on_air"] == true && channel(b, "en")["on_air"] == true; }, 5s));
 }
 
-// The RMS of the last `seconds` of a WAV file.
-double tail_rms(const std::string& file, double seconds) {
-    const auto pcm = codec::load_mono_48k(file);
-    const std::size_t n = std::min(pcm.size(), static_cast<std::size_t>(seconds * 48000));
-    double sum = 0;
-    for (std::size_t i = pcm.size() - n; i < pcm.size(); ++i)
-        sum += static_cast<double>(pcm[i]) * pcm[i];
-    return n ? std::sqrt(sum / static_cast<double>(n)) : 0;
-}
-
 TEST_F(cluster, nats_restarted_under_running_nodes_local_audio_never_stops_and_cross_node_resumes) {
     const auto port = start_nats();
     auto& a = start_node("a", {"--log-level", "warn"});
@@ -137,34 +173,14 @@ TEST_F(cluster, nats_restarted_under_running_nodes_local_audio_never_stops_and_c
     auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "es", "--input", "tone:440", "--loop"},
                         {.err = true});
     ASSERT_TRUE(booth.wait_for_line(stream::err, "on air", 10s)) << booth.output(stream::err);
-    auto& near = spawn({bin("tolk-listen"), "--server", a.url(), "--channel", "es", "--output", path("a.wav"),
-                        "--stats", path("a.json"), "--jb", "fixed:100"},
-                       {.err = true});
-    auto& far = spawn({bin("tolk-listen"), "--server", b.url(), "--channel", "es", "--output", path("b.wav"),
-                       "--stats", path("b.json"), "--jb", "fixed:100"},
-                      {.err = true});
-    ASSERT_TRUE(near.wait_for_line(stream::err, "subscribed", 10s)) << near.output(stream::err);
-    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 10s)) << far.output(stream::err);
+    const auto listeners = listen_both(a, b, "es");
+    ASSERT_FALSE(HasFailure());
 
     stop_nats(SIGKILL);
     // Node b no longer hears node a: its listener is told the channel went off air (no hang).
-    ASSERT_TRUE(far.wait_for_line(stream::err, "off air", 10s)) << far.output(stream::err);
+    ASSERT_TRUE(listeners.far->wait_for_line(stream::err, "off air", 10s)) << listeners.far->output(stream::err);
     start_nats(port);
-    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 15s)) << far.output(stream::err);
-    // Two seconds of audio after the link came back (the listeners run in real time).
-    EXPECT_FALSE(far.wait_for_line(stream::err, "off air", 2s).has_value());
-
-    near.signal(SIGINT);
-    far.signal(SIGINT);
-    EXPECT_EQ(near.wait(10s), 0);
-    EXPECT_EQ(far.wait(10s), 0);
-    EXPECT_EQ(near.output(stream::err).find("off air"), std::string::npos) << near.output(stream::err);
-    const auto stats = read_json(path("a.json"));
-    ASSERT_TRUE(stats.is_object());
-    EXPECT_EQ(stats["frames_missing"], 0) << "the local listener lost audio while NATS was down";
-    const double rms = tail_rms(path("b.wav"), 1.0);
-    std::printf("[ measured ] node b's listener, last second after NATS came back: RMS %.3f\n", rms);
-    EXPECT_GT(rms, 0.05);
+    expect_near_kept_all_and_far_resumed(listeners);
 }
 
 TEST_F(cluster, venue_leaf_keeps_the_hall_hearing_through_an_uplink_cut_and_the_cloud_resumes_by_itself) {
@@ -179,36 +195,17 @@ TEST_F(cluster, venue_leaf_keeps_the_hall_hearing_through_an_uplink_cut_and_the_
     auto& booth = spawn({bin("tolk-booth"), "--server", venue.url(), "--channel", "fr", "--input", "tone:440", "--loop"},
                         {.err = true});
     ASSERT_TRUE(booth.wait_for_line(stream::err, "): on air, session", 10s)) << booth.output(stream::err);
-    auto& hall = spawn({bin("tolk-listen"), "--server", venue.url(), "--channel", "fr", "--output", path("hall.wav"),
-                        "--stats", path("hall.json"), "--jb", "fixed:100"},
-                       {.err = true});
-    auto& far = spawn({bin("tolk-listen"), "--server", remote.url(), "--channel", "fr", "--output", path("far.wav"),
-                       "--jb", "fixed:100"},
-                      {.err = true});
-    ASSERT_TRUE(hall.wait_for_line(stream::err, "subscribed", 10s)) << hall.output(stream::err);
-    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 10s)) << far.output(stream::err);
+    const auto listeners = listen_both(venue, remote, "fr");
+    ASSERT_FALSE(HasFailure());
 
     // The uplink goes: the cloud server the venue's leaf dials stops (the cloud node moves to
     // another cloud server by itself).
     auto& dialled = cloud[0];
     dialled.process->signal(SIGTERM);
     ASSERT_TRUE(dialled.process->wait(10s).has_value());
-    ASSERT_TRUE(far.wait_for_line(stream::err, "off air", 10s)) << far.output(stream::err);
+    ASSERT_TRUE(listeners.far->wait_for_line(stream::err, "off air", 10s)) << listeners.far->output(stream::err);
     restart_cloud_server(dialled, cloud, 0);
-    ASSERT_TRUE(far.wait_for_line(stream::err, "on air", 20s)) << far.output(stream::err);
-    EXPECT_FALSE(far.wait_for_line(stream::err, "off air", 2s).has_value());
-
-    hall.signal(SIGINT);
-    far.signal(SIGINT);
-    EXPECT_EQ(hall.wait(10s), 0);
-    EXPECT_EQ(far.wait(10s), 0);
-    EXPECT_EQ(hall.output(stream::err).find("off air"), std::string::npos) << hall.output(stream::err);
-    const auto stats = read_json(path("hall.json"));
-    ASSERT_TRUE(stats.is_object());
-    EXPECT_EQ(stats["frames_missing"], 0) << "the hall lost audio while the uplink was down";
-    const double rms = tail_rms(path("far.wav"), 1.0);
-    std::printf("[ measured ] cloud listener, last second after the uplink came back: RMS %.3f\n", rms);
-    EXPECT_GT(rms, 0.05);
+    expect_near_kept_all_and_far_resumed(listeners);
 }
 
 TEST(cluster_deploy, the_multi_node_event_file_loads_with_its_cluster_table) {
