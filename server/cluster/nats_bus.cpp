@@ -97,15 +97,20 @@ nats_bus::~nats_bus() {
         work_.notify_all();
     }
     worker_.join();
-    // Wait for callbacks in flight (they reach the hub) before the subscriptions go.
     std::lock_guard lock(interest_mutex_);
     for (auto* sub : audio_subs_)
-        if (sub) {
-            natsSubscription_Unsubscribe(sub);
-            natsSubscription_Destroy(sub);
-        }
-    natsSubscription_Unsubscribe(status_sub_);
-    natsSubscription_Destroy(status_sub_);
+        if (sub)
+            end_subscription(sub);
+    end_subscription(status_sub_);
+}
+
+// Waits (bounded) for the subscription's callbacks in flight, which use this object, to finish.
+void nats_bus::end_subscription(natsSubscription* sub) {
+    if (natsSubscription_Drain(sub) == NATS_OK)
+        natsSubscription_WaitForDrainCompletion(sub, 1000);
+    else
+        natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
 }
 
 claim_value nats_bus::value_for(const server::booth_identity& who) const {

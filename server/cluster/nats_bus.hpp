@@ -91,6 +91,7 @@ private:
     void wake();
 
     void follow_interest(std::uint16_t channel);
+    static void end_subscription(__natsSubscription* sub);
     claim_value value_for(const server::booth_identity& who) const;
 
     server::local_hub& hub_;
