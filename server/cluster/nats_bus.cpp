@@ -64,6 +64,7 @@ nats_bus::nats_bus(server::local_hub& hub, server::session_registry& sessions, c
       node_(config.cluster.node.empty() ? host_name() : config.cluster.node),
       instance_(random_instance()),
       prefix_("tolk." + event_slug(config.event_name)),
+      public_url_(config.public_url),
       link_(config.cluster, "tolk " + node_,
             [this](bool up) {
                 server::log("cluster")->warn("node {}: NATS link {}", node_, up ? "up" : "down: serving local booths and listeners only");
@@ -241,6 +242,26 @@ std::vector<server::channel_report> nats_bus::reports() const {
     for (auto& r : reports)
         r.info.listeners += board_.listeners(r.info.id);
     return reports;
+}
+
+std::vector<server::node_load> nats_bus::nodes() const {
+    server::node_load self{node_, public_url_, 0, 0, true};
+    for (std::uint16_t c = 0; c < hub_.channel_count(); ++c)
+        self.listeners += static_cast<std::uint32_t>(hub_.subscriber_count(c));
+    {
+        std::lock_guard lock(state_mutex_);
+        self.booths = static_cast<std::uint32_t>(owned_.size());
+    }
+    std::vector<server::node_load> out{self};
+    for (const auto& n : board_.nodes()) {
+        server::node_load load{n.node, n.public_url, 0, 0, false};
+        for (const auto& c : n.channels) {
+            load.listeners += c.listeners;
+            load.booths += c.on_air ? 1 : 0;
+        }
+        out.push_back(std::move(load));
+    }
+    return out;
 }
 
 void nats_bus::receive_status(std::string_view text) {

@@ -64,6 +64,7 @@ public:
 
     protocol::channel_list channels() const override;
     std::vector<server::channel_report> reports() const override;
+    std::vector<server::node_load> nodes() const override;
 
     struct route {  // a channel's audio subscription callback's closure
         nats_bus* bus;
@@ -97,7 +98,7 @@ private:
     server::local_hub& hub_;
     server::session_registry& sessions_;
     const server::cluster_config config_;
-    std::string node_, instance_, prefix_;
+    std::string node_, instance_, prefix_, public_url_;
     std::vector<std::string> audio_subjects_;
     // The worker's queue (before link_: the link's callbacks use it from the start).
     std::mutex work_mutex_;
@@ -110,7 +111,7 @@ private:
     nats_link link_;
     claim_store claims_;
 
-    std::mutex state_mutex_;
+    mutable std::mutex state_mutex_;
     std::map<std::uint16_t, owned_claim> owned_;  // this node's booths on air
     std::vector<std::string> proxy_identity_;  // per channel; set: a remote booth stands in the hub
     std::unique_ptr<std::atomic<bool>[]> remote_feed_;  // per channel: frames from NATS go to the hub

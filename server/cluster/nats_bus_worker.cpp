@@ -105,7 +105,7 @@ void nats_bus::evict(std::uint16_t channel, std::uint64_t booth, const std::stri
 void nats_bus::publish_status() {
     if (!link_.connected())
         return;
-    node_status s{node_, instance_, {}};
+    node_status s{node_, instance_, {}, public_url_};
     {
         std::lock_guard lock(state_mutex_);
         for (std::uint16_t c = 0; c < hub_.channel_count(); ++c) {

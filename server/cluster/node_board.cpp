@@ -11,7 +11,8 @@ std::string serialize(const node_status& s) {
     for (const auto& c : s.channels)
         channels.push_back({{"id", c.id}, {"on_air", c.on_air}, {"listeners", c.listeners}, {"booth", c.booth},
                             {"identity", c.identity}});
-    return json{{"node", s.node}, {"instance", s.instance}, {"channels", std::move(channels)}}.dump();
+    return json{{"node", s.node}, {"instance", s.instance}, {"public_url", s.public_url}, {"channels", std::move(channels)}}
+        .dump();
 }
 
 std::optional<node_status> parse_node_status(std::string_view text) {
@@ -19,7 +20,7 @@ std::optional<node_status> parse_node_status(std::string_view text) {
     if (!j.is_object() || !j.contains("channels") || !j["channels"].is_array())
         return std::nullopt;
     try {
-        node_status s{j.value("node", ""), j.value("instance", ""), {}};
+        node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", "")};
         for (const auto& c : j["channels"])
             s.channels.push_back({c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
                                   c.value("booth", ""), c.value("identity", "")});

@@ -28,6 +28,7 @@ struct node_status {
     std::string node;
     std::string instance;
     std::vector<channel_status> channels;
+    std::string public_url;  // where phones may connect ("": not said)
 };
 
 std::string serialize(const node_status& s);

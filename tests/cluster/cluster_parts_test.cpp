@@ -34,10 +34,12 @@ TEST(cluster_config, the_cluster_table_is_read_and_checked) {
 }
 
 TEST(node_status, round_trips_and_refuses_what_is_not_one) {
-    const node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1"}, {"fr", false, 3, "", ""}}};
+    const node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1"}, {"fr", false, 3, "", ""}},
+                        "https://cloud-1.example.org"};
     const auto back = parse_node_status(serialize(s));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->node, "cloud-1");
+    EXPECT_EQ(back->public_url, "https://cloud-1.example.org");
     ASSERT_EQ(back->channels.size(), 2u);
     EXPECT_TRUE(back->channels[0].on_air);
     EXPECT_EQ(back->channels[0].listeners, 12u);
@@ -49,9 +51,9 @@ TEST(node_status, round_trips_and_refuses_what_is_not_one) {
 TEST(node_board, sums_other_nodes_and_forgets_quiet_ones) {
     node_board board;
     const auto t0 = node_board::clock::now();
-    EXPECT_TRUE(board.update({"a", "1", {{"en", true, 5, "booth", "id"}}}, t0));
-    EXPECT_TRUE(board.update({"b", "2", {{"en", false, 7, "", ""}}}, t0));
-    EXPECT_FALSE(board.update({"b", "2", {{"en", false, 8, "", ""}}}, t0 + 1s)) << "counts alone change no on-air state";
+    EXPECT_TRUE(board.update({"a", "1", {{"en", true, 5, "booth", "id"}}, ""}, t0));
+    EXPECT_TRUE(board.update({"b", "2", {{"en", false, 7, "", ""}}, ""}, t0));
+    EXPECT_FALSE(board.update({"b", "2", {{"en", false, 8, "", ""}}, ""}, t0 + 1s)) << "counts alone change no on-air state";
     EXPECT_EQ(board.listeners("en"), 13u);
     ASSERT_TRUE(board.on_air("en"));
     EXPECT_EQ(board.on_air("en")->node, "a");

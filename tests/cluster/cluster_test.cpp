@@ -100,6 +100,22 @@ TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_li
             const auto c = channel(*node, "en");
             return c.is_object() && c["on_air"] == true && c["listeners"] == 2;
         }, 5s)) << "node on port " << node->port << ": " << channel(*node, "en").dump();
+    // /api/nodes on either node lists both, each with its own listener and the booth's node
+    // with its booth.
+    for (const auto* node : {&a, &b})
+        EXPECT_TRUE(eventually([&] {
+            const auto j = nlohmann::json::parse(http_get(node->port, "/api/nodes"), nullptr, false);
+            if (!j.is_object() || !j["nodes"].is_array() || j["nodes"].size() != 2)
+                return false;
+            std::uint32_t booths = 0, self = 0;
+            for (const auto& n : j["nodes"]) {
+                if (n["listeners"] != 1)
+                    return false;
+                booths += n["booths"].get<std::uint32_t>();
+                self += n["self"] == true ? 1 : 0;
+            }
+            return booths == 1 && self == 1;
+        }, 5s)) << http_get(node->port, "/api/nodes");
 
     EXPECT_EQ(booth.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
     EXPECT_EQ(far.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
