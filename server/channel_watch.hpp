@@ -65,6 +65,7 @@ public:
     protocol::channel_list channels() const override { return hub_.channels(); }
     // The hub's own summary (/api/channels); the range-checked aggregate is in state().
     std::vector<channel_report> reports() const override { return hub_.reports(); }
+    std::vector<node_load> nodes() const override { return hub_.nodes(); }
 
 private:
     struct watched;

@@ -22,6 +22,8 @@ std::optional<int> parse_command_line(int argc, char** argv, command_line& out) 
                  "(default tolk-cert.pem/tolk-key.pem) and exit");
     app.add_option("--web-root", out.web_root, "the built phone app (default: ../web/listen or ../share/tolk/web next to this program)");
     app.add_option("--public-url", out.public_url, "base URL phones open (default: first LAN address)");
+    app.add_option("--nats", out.nats_url, "NATS URL(s) of the cluster this node joins (default: the event file's [cluster], else none: one node)");
+    app.add_option("--node", out.node, "this node's name in the cluster (default: the event file's, else the host name)");
     app.add_option("--qr-sheet", out.qr_sheet, "write the join sheet (QR codes, HTML with SVG) to this file");
     app.add_option("--log-level", out.log_level, "trace, debug, info, warn, error");
     app.add_option("--log-format", out.log_format, "text (for people) or json (one object per line, for log shippers)")
@@ -46,6 +48,10 @@ server_config make_config(const command_line& options) {
     }
     if (!options.public_url.empty())
         config.public_url = options.public_url;
+    if (!options.nats_url.empty())
+        config.cluster.nats_url = options.nats_url;
+    if (!options.node.empty())
+        config.cluster.node = options.node;
     if (!options.web_root.empty())
         config.web_root = options.web_root;
     else if (config.web_root.empty())

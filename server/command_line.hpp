@@ -13,6 +13,7 @@ namespace tolk::server {
 struct command_line {
     std::string config_file;  // empty: the built-in demo event
     std::string listen, tls_cert, tls_key, web_root, public_url;  // empty: the event file's
+    std::string nats_url, node;  // [cluster]: empty: the event file's
     std::string qr_sheet;     // write the join sheet here
     std::string log_level = "info";
     std::string log_format = "text";  // or "json"

@@ -236,6 +236,19 @@ void read_booths(const toml::value& root, server_config& c) {
     c.booths.outputs = get_or<std::map<std::string, std::vector<std::string>>>(b, "outputs", {});
 }
 
+void read_cluster(const toml::value& root, server_config& c) {
+    if (!root.contains("cluster"))
+        return;
+    const auto& t = root.at("cluster");
+    check_known_keys(t, {"nats_url", "node", "claim_ttl_ms", "status_interval_ms", "claim_replicas"});
+    auto& to = c.cluster;
+    to.nats_url = get_or<std::string>(t, "nats_url", to.nats_url);
+    to.node = get_or<std::string>(t, "node", to.node);
+    to.claim_ttl_ms = get_or<int>(t, "claim_ttl_ms", to.claim_ttl_ms);
+    to.status_interval_ms = get_or<int>(t, "status_interval_ms", to.status_interval_ms);
+    to.claim_replicas = get_or<int>(t, "claim_replicas", to.claim_replicas);
+}
+
 void read_channels(const toml::value& channels, server_config& c) {
     if (!channels.is_array())
         fail_at(channels, "\"channels\" must be an array of tables", "write [[channels]] sections");
@@ -260,13 +273,14 @@ server_config load_config(const std::filesystem::path& file) {
     c.event_file = file;
     try {
         check_known_keys(root, {"event", "server", "audio", "limits", "channels", "auth", "alarms", "recording",
-                                "booths"});  // [auth]: server/auth/settings.hpp
+                                "booths", "cluster"});  // [auth]: server/auth/settings.hpp
         read_event(root, c);
         read_booths(root, c);
         read_server(root, c);
         read_audio(root, c);
         read_limits(root, c);
         read_monitor_config(root, c);
+        read_cluster(root, c);
         if (!root.contains("channels"))
             throw config_error(file.string() + ": no [[channels]]: an event needs at least one channel");
         read_channels(root.at("channels"), c);
@@ -346,6 +360,12 @@ void validate(const server_config& c) {
             if (!seen.count(o))
                 throw config_error("booth \"" + booth + "\": output \"" + o + "\" is not a channel of this event");
     }
+    if (c.cluster.claim_ttl_ms < 1000 || c.cluster.claim_ttl_ms > 60'000)
+        throw config_error("[cluster] claim_ttl_ms must be within 1000..60000");
+    if (c.cluster.status_interval_ms < 100 || c.cluster.status_interval_ms * 2 > c.cluster.claim_ttl_ms)
+        throw config_error("[cluster] status_interval_ms must be at least 100 and at most half of claim_ttl_ms");
+    if (c.cluster.claim_replicas < 1 || c.cluster.claim_replicas > 5)
+        throw config_error("[cluster] claim_replicas must be within 1..5");
     if (c.bitrate < 6000 || c.bitrate > 510'000)
         throw config_error("bitrate must be within 6000..510000");
 }

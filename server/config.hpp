@@ -77,6 +77,16 @@ struct booths_config {
     std::map<std::string, std::vector<std::string>> outputs;
 };
 
+// [cluster]: several tolk nodes over NATS (server/cluster, deploy/README.md). Empty nats_url:
+// one node, no NATS, exactly as without the table.
+struct cluster_config {
+    std::string nats_url;    // "nats://127.0.0.1:4222"; several, comma-separated
+    std::string node;        // this node's name (technicians see it); empty: the host name
+    int claim_ttl_ms = 3'000;  // a dead node's booth claims expire after this (the KV bucket's TTL)
+    int status_interval_ms = 1'000;  // each node's channel state is published this often
+    int claim_replicas = 1;  // copies of the claims bucket: 1 on one NATS server, 3 on a cluster of 3
+};
+
 struct server_config {
     std::string event_name = "tolk demo event";
     std::vector<channel_config> channels;
@@ -103,6 +113,7 @@ struct server_config {
     monitor::alarm_thresholds alarms;  // [alarms]
     recording_config recording;        // [recording]
     booths_config booths;              // [booths]
+    cluster_config cluster;            // [cluster]
 };
 
 // The built-in demo event: floor, English, French, Spanish.

@@ -59,6 +59,15 @@ struct channel_report {
     heard_summary heard;
 };
 
+// One node of a multi-node event (server/cluster), as /api/nodes lists it.
+struct node_load {
+    std::string node;
+    std::string public_url;  // where phones may connect to it ("": not said)
+    std::uint32_t listeners = 0;
+    std::uint32_t booths = 0;
+    bool self = false;  // the node answering
+};
+
 class event_bus {
 public:
     virtual ~event_bus() = default;
@@ -85,6 +94,8 @@ public:
 
     virtual protocol::channel_list channels() const = 0;
     virtual std::vector<channel_report> reports() const = 0;
+    // The event's nodes with their load; empty when this server is the whole event.
+    virtual std::vector<node_load> nodes() const { return {}; }
 };
 
 }  // namespace tolk::server

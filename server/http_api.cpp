@@ -72,6 +72,19 @@ json channels_json(server_context& ctx, bool full) {
     return {{"event", ctx.config.event_name}, {"private", private_event}, {"channels", std::move(channels)}};
 }
 
+// The nodes, and the one a new listener should use: the least loaded that says its address.
+json nodes_json(const std::vector<node_load>& nodes) {
+    json list = json::array();
+    const node_load* suggested = nullptr;
+    for (const auto& n : nodes) {
+        list.push_back({{"node", n.node}, {"public_url", n.public_url}, {"listeners", n.listeners},
+                        {"booths", n.booths}, {"self", n.self}});
+        if (!n.public_url.empty() && (!suggested || n.listeners < suggested->listeners))
+            suggested = &n;
+    }
+    return {{"nodes", std::move(list)}, {"suggested", suggested ? json(suggested->public_url) : json(nullptr)}};
+}
+
 std::string channel_gauges(server_context& ctx) {
     std::string out =
         "# HELP tolk_channel_on_air 1 while a booth is on air\n# TYPE tolk_channel_on_air gauge\n";
@@ -158,6 +171,11 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
         const bool full = !ctx.access->event().private_listeners ||
                           ctx.access->may_list_channels(credentials_of(req), from_this_machine(req, client.peer));
         return public_json(req, channels_json(ctx, full).dump());
+    }
+    if (path == "/api/nodes") {  // several nodes (deploy/README.md): where listeners may go
+        const bool full = !ctx.access->event().private_listeners ||
+                          ctx.access->may_list_channels(credentials_of(req), from_this_machine(req, client.peer));
+        return public_json(req, nodes_json(full ? ctx.bus.nodes() : std::vector<node_load>{}).dump());
     }
     if (path == "/healthz") {
         const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started);

@@ -276,6 +276,13 @@ void local_hub::broadcast(std::shared_ptr<const std::string> text) {
         l->notify(text);
 }
 
+std::size_t local_hub::subscriber_count(std::uint16_t channel) const {
+    if (channel >= channels_.size())
+        return 0;
+    std::lock_guard lock(channels_[channel]->mutex);
+    return channels_[channel]->subscribers.size();
+}
+
 protocol::channel_list local_hub::channels() const {
     protocol::channel_list list;
     list.event = event_name_;

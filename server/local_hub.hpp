@@ -50,6 +50,9 @@ public:
     void join(const std::shared_ptr<listener_link>& l) override;
     void leave(const listener_link* l) override;
 
+    // This node's listeners of `channel` (any thread).
+    std::size_t subscriber_count(std::uint16_t channel) const;
+
     protocol::channel_list channels() const override;
     std::vector<channel_report> reports() const override;
 

@@ -6,6 +6,7 @@
 #include "server/auth/cli.hpp"
 #include "server/auth/key_store.hpp"
 #include "server/auth/settings.hpp"
+#include "server/cluster/nats_bus.hpp"
 #include "server/command_line.hpp"
 #include "server/descriptors.hpp"
 #include "server/join_sheet.hpp"
@@ -58,7 +59,7 @@ int serve(const server_config& config, const std::string& qr_sheet) {
     std::unique_ptr<server> srv;
     asio::ip::tcp::endpoint bound;
     try {
-        srv = std::make_unique<server>(pool, config);
+        srv = std::make_unique<server>(pool, config, tolk::cluster::cluster_layer(config));
         bound = srv->start();
     } catch (...) {
         return explain_start_failure(config);

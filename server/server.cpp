@@ -21,12 +21,14 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
-server::server(io_pool& pool, server_config config)
+server::server(io_pool& pool, server_config config, const bus_layer_factory& layer)
     : pool_(pool),
       config_(std::move(config)),
       access_(config_),
       hub_(pool, metrics_, config_),
-      watch_(hub_, config_, metrics_, pool.context(0).get_executor(), [this] { return connections_.open(); }),
+      layer_(layer ? layer(hub_, sessions_, config_) : nullptr),
+      watch_(layer_ ? *layer_ : static_cast<event_bus&>(hub_), config_, metrics_, pool.context(0).get_executor(),
+             [this] { return connections_.open(); }),
       desks_(watch_, metrics_, config_),
       ctx_{config_, watch_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
       acceptor_(pool.context(0)) {

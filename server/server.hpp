@@ -26,11 +26,20 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <functional>
+#include <memory>
+
 namespace tolk::server {
+
+// Builds a layer over the hub that sessions then see as the bus instead of the hub (several
+// nodes over NATS: server/cluster). It lives from the server's constructor to its destructor and
+// is destroyed before the hub; `sessions` lets it close a booth that lost its claim.
+using bus_layer_factory =
+    std::function<std::unique_ptr<event_bus>(local_hub& hub, session_registry& sessions, const server_config& config)>;
 
 class server {
 public:
-    server(io_pool& pool, server_config config);
+    server(io_pool& pool, server_config config, const bus_layer_factory& layer = {});
     ~server();
 
     // Loads TLS material and the phone app (throws config_error on a bad certificate).
@@ -67,7 +76,8 @@ private:
     web_assets web_;
     access_control access_;
     local_hub hub_;
-    channel_watch watch_;  // wraps hub_: what sessions see as the bus
+    std::unique_ptr<event_bus> layer_;  // null: one node; else wraps hub_
+    channel_watch watch_;  // wraps layer_ (else hub_): what sessions see as the bus
     booth_desks desks_;    // the booths' consoles (over watch_)
     join_sheet_cache join_cache_;
     server_context ctx_;
