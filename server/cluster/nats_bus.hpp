@@ -55,6 +55,7 @@ public:
     void set_clock_offset(std::uint16_t channel, std::int64_t offset_us) override {
         hub_.set_clock_offset(channel, offset_us);
     }
+    void set_source(std::uint16_t channel, std::string source) override { hub_.set_source(channel, std::move(source)); }
     void publish(const server::frame_ref& frame) override;
 
     void subscribe(std::uint16_t channel, const std::shared_ptr<server::listener_link>& l) override;
