@@ -80,7 +80,8 @@ std::size_t serialize_audio_frame(frame_header header, std::span<const std::uint
                                   std::span<std::uint8_t> out) {
     header.payload_size = static_cast<std::uint16_t>(opus.size());
     write_frame_header(header, out.first<frame_header_size>());
-    std::memcpy(out.data() + frame_header_size, opus.data(), opus.size());
+    if (!opus.empty())  // memcpy from an empty span's null pointer is undefined, even for 0 bytes
+        std::memcpy(out.data() + frame_header_size, opus.data(), opus.size());
     return frame_header_size + opus.size();
 }
 
