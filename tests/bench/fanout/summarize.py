@@ -10,7 +10,8 @@ import json
 import os
 import sys
 
-NAMES = {"tolk": "tolk", "tolkbase": "tolk (before)", "ws": "Node ws", "icecast": "Icecast 2"}
+NAMES = {"tolk": "tolk", "tolkbase": "tolk (before)", "tolkhttp": "tolk HTTP Ogg", "ws": "Node ws",
+         "icecast": "Icecast 2"}
 
 
 def load(path):
@@ -47,6 +48,9 @@ def metrics(r):
         "p50": lat["p50_ms"], "p99": lat["p99_ms"], "p999": lat["p999_ms"], "max": lat["max_ms"],
         "load_cpu_pct": 100.0 * (r["cpu"]["user_s"] + r["cpu"]["system_s"]) / max(measured + r.get("ramp_s", 0), 1e-9),
         "stalled": r.get("stalled", {}),
+        # HTTP Ogg fleets only (tolk-icecast-load): delay beyond each listener's fastest page
+        "a50": a.get("anchored_latency", {}).get("p50_ms", float("nan")),
+        "a99": a.get("anchored_latency", {}).get("p99_ms", float("nan")),
     }
 
 
@@ -151,6 +155,8 @@ def section(work, here, ns, servers, duration, stall, command):
                        f"{ratio('icecast', 'p99')} | {ratio('ws', 'p99')} | {ratio('icecast', 'rss_kb')} | "
                        f"{ratio('ws', 'rss_kb')} |")
         out.append("")
+    if "tolkhttp" in servers:
+        out.extend(http_ratios(rows, ns))
     st = load(os.path.join(work, f"tolk-{ns[0]}-stall.json"))
     if st is not None and stall not in ("0", ""):
         m = metrics(st)
@@ -187,6 +193,35 @@ def section(work, here, ns, servers, duration, stall, command):
         with open(notes) as f:
             out.append(f.read().rstrip() + "\n")
     print("\n".join(out))
+
+
+def http_ratios(rows, ns):
+    """tolk's HTTP Ogg listeners (/stream/ID.ogg) against tolk's WebSocket listeners and Icecast 2's."""
+    out = ["Ratios, tolk HTTP Ogg listeners / baseline (the same HTTP fleet, tolk-icecast-load, on "
+           "tolk's `/stream/ID.ogg` and on Icecast 2's mounts; below 1: tolk's HTTP egress cheaper or "
+           "faster). CPU per delivered frame against both. Latency against Icecast: the anchored figure "
+           "of both HTTP runs (a page's delay beyond that listener's fastest page; tolk's pages carry "
+           "each listener's own granule count, so no source clock applies), like for like. Against "
+           "tolk WebSocket: the anchored HTTP figure over WebSocket's ingress-stamped latency, not like "
+           "for like (the WebSocket figure also holds the constant path).\n",
+           "| N | CPU/frame vs tolk WS | CPU/frame vs Icecast | anchored p50 vs Icecast | anchored p99 vs Icecast | "
+           "p99 vs tolk WS | tolk HTTP anchored p50 / p99 ms | Icecast anchored p50 / p99 ms |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in ns:
+        h = rows.get(("tolkhttp", n))
+        if h is None:
+            continue
+        def ratio(s, key, base_key=None):
+            b = rows.get((s, n))
+            v = b[base_key or key] if b else 0
+            return fmt(h[key] / v, 2) if v and v == v else "–"
+        i = rows.get(("icecast", n), {})
+        out.append(f"| {n} | {ratio('tolk', 'cpu_per_m')} | {ratio('icecast', 'cpu_per_m')} | "
+                   f"{ratio('icecast', 'a50')} | {ratio('icecast', 'a99')} | {ratio('tolk', 'a99', 'p99')} | "
+                   f"{fmt(h['a50'])} / {fmt(h['a99'])} | {fmt(i.get('a50', float('nan')))} / "
+                   f"{fmt(i.get('a99', float('nan')))} |")
+    out.append("")
+    return out
 
 
 def update(results, section_path):

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -76,8 +77,9 @@ void icecast_fleet::on_ready(std::uint64_t tag, std::uint32_t events) {
             return;
         }
         l.state = phase::heading;
-        const std::string request =
-            "GET /" + options_.mounts[l.mount] + " HTTP/1.0\r\nUser-Agent: tolk-icecast-load\r\n\r\n";
+        const std::string path = options_.tolk_stream ? "/stream/" + options_.mounts[l.mount] + ".ogg"
+                                                      : "/" + options_.mounts[l.mount];
+        const std::string request = "GET " + path + " HTTP/1.0\r\nUser-Agent: tolk-icecast-load\r\n\r\n";
         // A fresh socket's send buffer takes a request this small whole.
         const long n = raw::send_some(l.fd, {reinterpret_cast<const std::uint8_t*>(request.data()), request.size()});
         if (n != static_cast<long>(request.size()))
@@ -138,9 +140,14 @@ void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, 
         if (!k)
             return;
         l.stats.sequence.observe(static_cast<std::uint32_t>(*k));
+        const std::int64_t offset = rx.receipt_us - granule * 1'000'000 / 48'000;
+        l.min_offset_us = std::min(l.min_offset_us, offset);
         if (driver_.window_open()) {
-            const auto written = clock.written_us[*k].load(std::memory_order_acquire);
-            l.stats.latency.record(rx.receipt_us - written);
+            l.anchored.record(offset - l.min_offset_us);
+            if (options_.tolk_stream)
+                l.stats.latency.record(offset - l.min_offset_us);
+            else
+                l.stats.latency.record(rx.receipt_us - clock.written_us[*k].load(std::memory_order_acquire));
             ++l.stats.window_frames;
             driver_.frame_timed(rx.kernel_time);
         }

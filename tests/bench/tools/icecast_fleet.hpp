@@ -6,6 +6,12 @@
 // triggered; reads until EAGAIN (fleet_driver::drain); a listener keeps only an
 // incomplete page.
 //
+// Anchored latency (every run; the only one against tolk-server, whose pages carry each
+// listener's own granule count): offset = receive time - granule / 48 kHz; a page's anchored
+// latency = its offset - the smallest offset that listener has seen (pages before the window
+// set the anchor too).  It is the delay beyond the listener's fastest page: queueing and
+// jitter, not the constant part of the path.
+//
 // Each listener fills a listener_stats (load_report.hpp): connected and subscribed once the
 // mount answered 200, close_reason for a failed attempt or a closed stream.
 //
@@ -18,6 +24,7 @@
 #include "tests/bench/tools/ogg_pages.hpp"
 
 #include <atomic>
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,6 +66,7 @@ public:
     void interrupt() { driver_.interrupt(); }
     // After run(): listener i's results.
     const listener_stats& stats(std::size_t i) const { return listeners_[i].stats; }
+    const client::latency_histogram& anchored(std::size_t i) const { return listeners_[i].anchored; }
 
 private:
     friend class raw::fleet_driver;
@@ -73,6 +81,8 @@ private:
         std::vector<std::uint8_t> head;  // the response head, while it is incomplete
         ogg_page_reader pages;
         listener_stats stats;
+        std::int64_t min_offset_us = INT64_MAX;  // smallest receive time - granule time so far
+        client::latency_histogram anchored;      // inside the window
     };
 
     // fleet_driver's engine interface (fleet_driver.hpp).

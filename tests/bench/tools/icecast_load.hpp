@@ -8,6 +8,11 @@
 //
 // Threading: run_icecast_load() blocks the calling thread (the listeners' loop) and joins the
 // sources' thread before it returns.
+//
+// With tolk_stream (tolk-server's /stream/ID.ogg) there is no source to time: tolk's pages carry
+// the listener's own granule count from 0, so "latency" is the delay beyond the listener's
+// fastest page (see icecast_fleet.hpp).  Every run also reports that anchored figure
+// ("anchored_latency"), so Icecast and tolk's HTTP listeners compare like for like.
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +33,9 @@ struct icecast_options {
     double connect_rate = 1000;  // new connections per second at most (0: no limit)
     int bitrate = 32000;
     int watch_pid = 0;
+    // Listen to tolk-server's Icecast egress instead: GET /stream/MOUNT.ogg, no sources (booths
+    // feed tolk), and latency anchored per listener (icecast_fleet.hpp).
+    bool tolk_stream = false;
 };
 
 // Throws std::runtime_error when a source cannot feed Icecast.

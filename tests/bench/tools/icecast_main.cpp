@@ -2,7 +2,8 @@
 // per channel and runs N HTTP listeners against them, measuring the delay from the source
 // writing a page to a listener reading it (one machine, one clock).
 //   tolk-icecast-load --port P --password PW --mounts floor,en,fr,es --listeners N --duration S
-//                     [--max-connecting K] [--connect-rate R] [--watch-pid PID] [--json]
+//                     [--max-connecting K] [--connect-rate R] [--watch-pid PID] [--json] [--tolk-stream]
+// --tolk-stream: the same HTTP listeners against tolk-server's Icecast egress (/stream/MOUNT.ogg).
 // The sources run on one thread, the listeners on another (one epoll loop; icecast_load.hpp).
 // Exit status: 0 when every listener connected, 3 when some failed, 1 on a start-up error.
 #include "tests/bench/tools/icecast_load.hpp"
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--watch-pid", o.watch_pid, "report this process's CPU and RSS over the window (the server)");
     app.add_flag("--json", json, "print the report as JSON");
+    app.add_flag("--tolk-stream", o.tolk_stream,
+                 "listen to tolk-server's /stream/MOUNT.ogg instead (no sources: booths feed tolk; "
+                 "latency anchored per listener)");
     CLI11_PARSE(app, argc, argv);
     raise_file_limit();
     nlohmann::json r;
