@@ -207,10 +207,15 @@ def http_ratios(rows, ns):
            "| N | CPU/frame vs tolk WS | CPU/frame vs Icecast | anchored p50 vs Icecast | anchored p99 vs Icecast | "
            "p99 vs tolk WS | tolk HTTP anchored p50 / p99 ms | Icecast anchored p50 / p99 ms |",
            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    drops = []
     for n in ns:
         h = rows.get(("tolkhttp", n))
         if h is None:
             continue
+        for s in ("tolk", "tolkhttp"):
+            counters = read_metrics(os.path.join(work, f"{s}-{n}.metrics"))
+            if counters:
+                drops.append(f"{NAMES[s]} N={n}: " + ", ".join(f"{k} {v:g}" for k, v in counters.items()))
         def ratio(s, key, base_key=None):
             b = rows.get((s, n))
             v = b[base_key or key] if b else 0
@@ -221,7 +226,20 @@ def http_ratios(rows, ns):
                    f"{fmt(h['a50'])} / {fmt(h['a99'])} | {fmt(i.get('a50', float('nan')))} / "
                    f"{fmt(i.get('a99', float('nan')))} |")
     out.append("")
+    if drops:
+        out.append("tolk's own counters at the end of each point (`/metrics`): " + "; ".join(drops) + ". A "
+                   "listener resynchronised to the live edge skips the dropped audio, and its granule count "
+                   "(which counts delivered audio only) then lags its anchor by that much: every later page "
+                   "of that listener shows the skip as anchored latency.\n")
     return out
+
+
+def read_metrics(path):
+    try:
+        with open(path) as f:
+            return {line.split()[0]: float(line.split()[1]) for line in f if len(line.split()) == 2}
+    except OSError:
+        return {}
 
 
 def update(results, section_path):

@@ -134,7 +134,7 @@ void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, 
             consume(i, rest, rx);
         return;
     }
-    const mount_clock& clock = *clocks_[l.mount];
+    const mount_clock* clock = options_.tolk_stream ? nullptr : clocks_[l.mount].get();  // none for tolk
     l.pages.feed(bytes, [&](std::int64_t granule, std::uint8_t) {
         const auto k = page_index(granule);
         if (!k)
@@ -147,7 +147,7 @@ void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, 
             if (options_.tolk_stream)
                 l.stats.latency.record(offset - l.min_offset_us);
             else
-                l.stats.latency.record(rx.receipt_us - clock.written_us[*k].load(std::memory_order_acquire));
+                l.stats.latency.record(rx.receipt_us - clock->written_us[*k].load(std::memory_order_acquire));
             ++l.stats.window_frames;
             driver_.frame_timed(rx.kernel_time);
         }
