@@ -156,7 +156,7 @@ def section(work, here, ns, servers, duration, stall, command):
                        f"{ratio('ws', 'rss_kb')} |")
         out.append("")
     if "tolkhttp" in servers:
-        out.extend(http_ratios(rows, ns))
+        out.extend(http_ratios(rows, ns, work))
     st = load(os.path.join(work, f"tolk-{ns[0]}-stall.json"))
     if st is not None and stall not in ("0", ""):
         m = metrics(st)
@@ -195,7 +195,7 @@ def section(work, here, ns, servers, duration, stall, command):
     print("\n".join(out))
 
 
-def http_ratios(rows, ns):
+def http_ratios(rows, ns, work):
     """tolk's HTTP Ogg listeners (/stream/ID.ogg) against tolk's WebSocket listeners and Icecast 2's."""
     out = ["Ratios, tolk HTTP Ogg listeners / baseline (the same HTTP fleet, tolk-icecast-load, on "
            "tolk's `/stream/ID.ogg` and on Icecast 2's mounts; below 1: tolk's HTTP egress cheaper or "
