@@ -37,6 +37,12 @@ admission admit_request(const limits_config& l, connection_role role, std::int64
     return admission::admit;
 }
 
+bool is_this_machine(const ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return is_this_machine(ip::make_address_v4(ip::v4_mapped, a.to_v6()));
+    return a == ip::address(ip::address_v4::loopback()) || a == ip::address(ip::address_v6::loopback());
+}
+
 bool is_trusted_proxy(const ip::address& peer, const std::vector<std::string>& trusted_proxies) {
     if (trusted_proxies.empty())
         return false;

@@ -51,6 +51,10 @@ admission admit_request(const limits_config& l, connection_role role, std::int64
 boost::asio::ip::address client_address(const boost::asio::ip::address& peer, std::string_view forwarded_for,
                                         const std::vector<std::string>& trusted_proxies);
 bool is_trusted_proxy(const boost::asio::ip::address& peer, const std::vector<std::string>& trusted_proxies);
+// 127.0.0.1 and ::1, the server's own machine (a local reverse proxy, the technician's tools, a
+// benchmark): not held to the per-address cap; the whole server's limits still apply. (Other
+// 127.x addresses are counted like any other: tests stand them in for machines on the LAN.)
+bool is_this_machine(const boost::asio::ip::address& a);
 
 class connection_tracker {
 public:

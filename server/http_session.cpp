@@ -224,7 +224,7 @@ admission http_session::admit(const http_request& req, connection_role role) {
         return admission::admit;  // a kept-alive connection is not refused for who came after it
     slot_.rebind(client_address(slot_.address(), req["X-Forwarded-For"], ctx_.config.trusted_proxies));
     const auto why = admit_request(ctx_.config.limits, role, ctx_.connections.open(),
-                                   ctx_.connections.open_from(slot_.address()));
+                                   is_this_machine(slot_.address()) ? 0 : ctx_.connections.open_from(slot_.address()));
     if (why != admission::admit) {
         ++ctx_.counters.connections_refused;
         if (why == admission::address_full)

@@ -36,7 +36,38 @@ void listener_session::on_open() {
     ctx_.bus.join(self());
     if (auto wanted = query_param(request().target(), "channels"); wanted && !wanted->empty())
         change(split_list(*wanted), true);
+    last_read_us_ = now_us();
+    if (writer_.raw() && ctx_.config.limits.keepalive_seconds > 0) {
+        liveness_ = std::make_unique<boost::asio::steady_timer>(ws_.tcp().get_executor());
+        arm_liveness();
+    }
     log_->debug("session {}: listener connected", id());
+}
+
+void listener_session::arm_liveness() {
+    liveness_->expires_after(std::chrono::seconds(ctx_.config.limits.keepalive_seconds));
+    liveness_->async_wait([weak = std::weak_ptr<listener_session>(self())](const boost::system::error_code& ec) {
+        if (auto s = weak.lock(); s && !ec)
+            s->check_liveness();
+    });
+}
+
+void listener_session::check_liveness() {
+    if (done() || closing())
+        return;
+    const std::int64_t quiet_for_us = now_us() - last_read_us_;
+    const std::int64_t limit_us = std::int64_t{ctx_.config.limits.keepalive_seconds} * 1'000'000;
+    if (quiet_for_us >= limit_us) {
+        if (ping_outstanding_) {
+            ++ctx_.counters.listeners_lost;
+            log_->info("session {}: listener lost: no answer to a ping for {} s", id(), quiet_for_us / 1'000'000);
+            close(close_code::going_away, "link lost: no answer to a ping");
+            return;
+        }
+        writer_.ping();
+        ping_outstanding_ = true;
+    }
+    arm_liveness();
 }
 
 void listener_session::change(const std::vector<std::string>& ids, bool subscribe) {
@@ -121,6 +152,8 @@ boost::asio::awaitable<void> listener_session::read_frames() {
             break;
         }
         reader.commit(n);
+        last_read_us_ = now_us();  // anything at all, a pong included, says the listener is there
+        ping_outstanding_ = false;
         for (auto e = reader.next(); e.what != ws_frame_reader::event::kind::none; e = reader.next())
             handle(e);
     }
@@ -159,6 +192,8 @@ void listener_session::handle(ws_frame_reader::event& e) {
 }
 
 void listener_session::on_closed() {
+    if (liveness_)
+        liveness_->cancel();
     for (auto channel : subscribed_)
         ctx_.bus.unsubscribe(channel, this);
     subscribed_.clear();

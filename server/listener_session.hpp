@@ -17,6 +17,9 @@
 #include "server/ws_frame_reader.hpp"
 #include "server/ws_session.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -47,6 +50,10 @@ private:
     void on_teardown() override { writer_.stop(); }
 
     boost::asio::awaitable<void> read_frames();  // plain TCP
+    // Plain TCP: a listener quiet for keepalive_seconds is pinged; still quiet after as long
+    // again, it is gone (a phone that left the Wi-Fi, a half-open link) and is closed.
+    void arm_liveness();
+    void check_liveness();
     void handle(ws_frame_reader::event& e);
     void change(const std::vector<std::string>& ids, bool subscribe);
     std::shared_ptr<listener_session> self();
@@ -54,6 +61,9 @@ private:
     listener_writer writer_;
     std::vector<std::string> allowed_;  // empty: every channel
     std::set<std::uint16_t> subscribed_;
+    std::unique_ptr<boost::asio::steady_timer> liveness_;  // on the shard (plain TCP only)
+    std::int64_t last_read_us_ = 0;                       // on the shard
+    bool ping_outstanding_ = false;                       // on the shard
     mutable std::mutex stats_mutex_;
     std::optional<protocol::listener_stats> stats_;
 };

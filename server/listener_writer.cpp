@@ -75,6 +75,11 @@ void listener_writer::text(std::shared_ptr<const std::string> message) {
     after_push(outbox_.push_text(std::move(message)));
 }
 
+void listener_writer::ping() {
+    if (open_ && !done_ && raw())
+        after_push(outbox_.push_ping("tolk"));
+}
+
 void listener_writer::pong(std::span<const std::uint8_t> payload) {
     if (!close_queued_)
         after_push(outbox_.push_pong(std::string(payload.begin(), payload.end())));
@@ -171,6 +176,8 @@ std::size_t listener_writer::encode(ws_frame_writer& w, std::vector<outbox::entr
             added = w.add(op::text, *t->message);
         } else if (const auto* p = std::get_if<outbox::pong>(&e)) {
             added = w.add(op::pong, p->payload);
+        } else if (const auto* q = std::get_if<outbox::ping>(&e)) {
+            added = w.add(op::ping, q->payload);
         } else if (const auto* c = std::get_if<outbox::close>(&e)) {
             std::size_t size = 0;
             if (c->code != 0 && c->code != 1005) {  // 1005: the peer gave none; answer with none
@@ -257,7 +264,7 @@ asio::awaitable<bool> listener_writer::write_beast(std::vector<outbox::entry>& b
             writing_ = false;
             close_sent_ = true;
             co_return false;
-        }  // (no pong entries: only the plain-TCP reader queues them)
+        }  // (no pong or ping entries: only plain-TCP listeners queue them)
         writing_ = false;
         if (ec) {
             fail();

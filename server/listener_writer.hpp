@@ -52,6 +52,7 @@ public:
     void deliver(const frame_ref& frame);                      // on the shard
     void text(std::shared_ptr<const std::string> message);     // any thread
     void pong(std::span<const std::uint8_t> payload);          // on the shard; plain TCP only
+    void ping();                                               // on the shard; plain TCP only
     // On the shard: a close after what is queued; nothing is written after it. Plain TCP: the
     // connection ends when the peer's close has come too, or a close timeout after ours.
     void close(std::uint16_t code, std::string reason);

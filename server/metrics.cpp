@@ -59,6 +59,7 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("frames_dropped_total", frames_dropped, "audio frames dropped for slow listeners");
     c("listener_resyncs_total", listener_resyncs, "slow listeners resynchronised to the live edge");
     c("listeners_stalled_total", listeners_stalled, "listeners closed for not reading");
+    c("listeners_lost_total", listeners_lost, "quiet listeners closed for not answering a ping");
     c("protocol_errors_total", protocol_errors, "malformed control messages");
     c("protocol_closes_total", protocol_closes, "connections closed for repeated protocol errors");
     c("icecast_sources_total", icecast_sources, "Icecast sources (PUT or SOURCE) that went on air");

@@ -40,6 +40,7 @@ struct metrics {
     counter frames_dropped{0};        // dropped from a slow listener's queue
     counter listener_resyncs{0};
     counter listeners_stalled{0};     // closed for not reading
+    counter listeners_lost{0};        // closed for not answering a ping (left the Wi-Fi)
     counter protocol_errors{0};       // malformed control messages
     counter protocol_closes{0};       // closed after too many
     counter icecast_sources{0};          // Icecast sources (PUT / SOURCE) that went on air

@@ -69,6 +69,10 @@ outbox::push_result outbox::push_pong(std::string payload) {
     return push_control(pong{std::move(payload)});
 }
 
+outbox::push_result outbox::push_ping(std::string payload) {
+    return push_control(ping{std::move(payload)});
+}
+
 outbox::push_result outbox::push_close(std::uint16_t code, std::string reason) {
     std::lock_guard lock(mutex_);
     queue_.emplace_back(close{code, std::move(reason)});

@@ -36,11 +36,14 @@ public:
     struct pong {  // the answer to the peer's ping (plain TCP listeners: see listener_writer)
         std::string payload;
     };
+    struct ping {  // our own: is a quiet listener still there? (plain TCP listeners)
+        std::string payload;
+    };
     struct close {
         std::uint16_t code = 0;
         std::string reason;
     };
-    using entry = std::variant<audio, text, resync, pong, close>;
+    using entry = std::variant<audio, text, resync, pong, ping, close>;
 
     struct push_result {
         bool wake = false;          // the writer was idle: post a wake-up to its shard
@@ -55,6 +58,7 @@ public:
     push_result push_text(std::shared_ptr<const std::string> message);
     // Counted with the control messages: a peer that pings but never reads overflows.
     push_result push_pong(std::string payload);
+    push_result push_ping(std::string payload);
     // A WebSocket close, written after everything queued before it. Never refused.
     push_result push_close(std::uint16_t code, std::string reason);
 

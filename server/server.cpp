@@ -121,7 +121,7 @@ bool server::admit(tcp::socket& socket) {
     boost::system::error_code ec;
     const auto peer = socket.remote_endpoint(ec).address();
     const auto why = admit_at_accept(config_.limits, connections_.open(), connections_.open_from(peer),
-                                     is_trusted_proxy(peer, config_.trusted_proxies));
+                                     is_trusted_proxy(peer, config_.trusted_proxies) || is_this_machine(peer));
     if (why == admission::admit)
         return true;
     ++metrics_.connections_refused;

@@ -4,6 +4,7 @@
 // proxy's X-Forwarded-For names the client.
 
 #include "server_fixture.hpp"
+#include "tcp_proxy.hpp"
 
 #include "codec/signals.hpp"
 #include "server/admission.hpp"
@@ -65,6 +66,14 @@ TEST(admission_policy, forwarded_for_is_believed_only_from_a_trusted_proxy) {
               ip::make_address("10.0.0.2"))
         << "anyone else's X-Forwarded-For is a forgery";
     EXPECT_EQ(server::client_address(proxy, "192.168.1.20", {}), proxy);
+}
+
+TEST(admission_policy, only_this_machine_itself_is_free_of_the_per_address_cap) {
+    EXPECT_TRUE(server::is_this_machine(ip::make_address("127.0.0.1")));
+    EXPECT_TRUE(server::is_this_machine(ip::make_address("::1")));
+    EXPECT_TRUE(server::is_this_machine(ip::make_address("::ffff:127.0.0.1")));
+    EXPECT_FALSE(server::is_this_machine(ip::make_address("127.0.0.2")));
+    EXPECT_FALSE(server::is_this_machine(ip::make_address("192.168.1.20")));
 }
 
 // A raw TCP connection from `local` (another 127.x address: another machine to the server).
@@ -319,6 +328,37 @@ TEST_F(admission_test, behind_a_trusted_proxy_each_forwarded_client_has_its_own_
     EXPECT_NE(answers[1].find("200"), std::string::npos) << answers[1];
     EXPECT_NE(answers[2].find("429"), std::string::npos) << answers[2];
     EXPECT_NE(answers[3].find("200"), std::string::npos) << answers[3];
+}
+
+}  // namespace
+}  // namespace tolk::test
+
+namespace tolk::test {
+namespace {
+
+// Issue 11, test 9: a phone that vanishes without a FIN (a proxy that black-holes its link, as a
+// Wi-Fi roam or a closed lid does) is found and closed, and its slot is free again; a quiet
+// listener that is still there answers the server's pings and stays.
+TEST_F(admission_test, a_listener_that_vanishes_without_a_fin_is_closed_and_its_slot_freed) {
+    auto config = test_config();
+    config.limits.keepalive_seconds = 1;
+    start(config);
+    tcp_proxy proxy(endpoint_);
+    auto vanishing = test_client::connect(client_ioc_, proxy.endpoint(), "/ws/listen?channels=en");
+    ASSERT_TRUE(vanishing->wait_for([](auto& m) { return !test_client::of_type(m, "subscribed").empty(); }));
+    auto staying = listen("en");  // quiet too: the channel is off air, nobody sends anything
+    ASSERT_EQ(server_->open_connections(), 2);
+
+    proxy.black_hole();
+    // Pinged after 1 s quiet, lost after 1 s more, then the close handshake's 5 s bound.
+    ASSERT_TRUE(server_->wait_open_at_most(1, 15s)) << server_->open_connections() << " open";
+    EXPECT_EQ(server_->counters().listeners_lost.load(), 1u);
+    EXPECT_FALSE(staying->wait_closed(100ms).has_value()) << "the listener that answers pings stays";
+
+    // The freed slot serves someone else, and the one who stayed still hears the channel.
+    auto booth = connect("/ws/booth?channel=en");
+    booth->stream(make_frames(codec::tone(440, 0.2), 32'000), 20ms).wait();
+    EXPECT_TRUE(staying->wait_for([](auto& m) { return count_frames(m, 1) >= 10; }, 5s));
 }
 
 }  // namespace
