@@ -54,6 +54,23 @@ def metrics(r):
     }
 
 
+def median_metrics(work, s, n):
+    """The point's metrics; with REPEAT rounds ({s}-{n}-rK.json), the median of each figure."""
+    runs = [load(os.path.join(work, f"{s}-{n}.json"))]
+    runs += [load(os.path.join(work, name)) for name in sorted(os.listdir(work))
+             if name.startswith(f"{s}-{n}-r") and name.endswith(".json")]
+    runs = [metrics(r) for r in runs if r is not None]
+    if not runs:
+        return None
+    m = dict(runs[len(runs) // 2])
+    for key, value in m.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values = sorted(r[key] for r in runs)
+            m[key] = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+    m["rounds"] = len(runs)
+    return m
+
+
 def line(path, tag):
     r = load(path)
     if r is None:
@@ -79,9 +96,9 @@ def section(work, here, ns, servers, duration, stall, command):
     rows = {}
     for s in servers:
         for n in ns:
-            r = load(os.path.join(work, f"{s}-{n}.json"))
-            if r is not None:
-                rows[(s, n)] = metrics(r)
+            m = median_metrics(work, s, n)
+            if m is not None:
+                rows[(s, n)] = m
     out = []
     out.append("## Fan-out\n")
     out.append(f"Command: `{command.strip()}` — generated {datetime.date.today().isoformat()}, "
@@ -105,6 +122,10 @@ def section(work, here, ns, servers, duration, stall, command):
                "shows as frames/s below the expected rate (booth frames waiting in the server's "
                "receive buffers are not yet stamped, so latency alone understates it). Loadgen CPU: "
                "share of CPU 1 used by the load generator.\n")
+    rounds = max((m.get("rounds", 1) for m in rows.values()), default=1)
+    if rounds > 1:
+        out.append(f"Each figure below is the median of {rounds} rounds; the rounds ran interleaved, every "
+                   "server once per round, so slow minutes on the shared machine touch every server alike.\n")
     out.append("![CPU per delivered frame and p99 latency vs N](fanout/fanout.png)\n")
     out.append("| server | N | connected | frames/s (expected) | missing | server CPU % | CPU s / 1M frames | "
                "RSS MB | KB/listener (marginal) | p50 ms | p99 ms | p99.9 ms | max ms | loadgen CPU % |")
