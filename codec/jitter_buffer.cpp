@@ -44,6 +44,7 @@ void jitter_buffer::reset() {
     primed_ = false;
     filtered_ = false;
     drift_debt_ = 0;
+    last_arrival_us_ = 0;
 }
 
 void jitter_buffer::push(const incoming_frame& frame) {
@@ -65,6 +66,7 @@ void jitter_buffer::push(const incoming_frame& frame) {
     if (store_.insert(frame, next_sequence_, accounting_.stats()) !=
         frame_store::insert_result::duplicate) {
         drift_.add(frame.capture_us, frame.arrival_us);
+        last_arrival_us_ = std::max(last_arrival_us_, frame.arrival_us);
         delays_.add(frame.capture_us, frame.arrival_us);
     }
 }
@@ -114,7 +116,9 @@ void jitter_buffer::produce(std::int64_t now_us) {
         current_delay_ms_ = slack + ahead_ms;
         const double block = pace_.block_ms();
         target_delay_ms_ = slack - block * std::floor((slack - wanted) / block);
-        time_scale(current_delay_ms_ - target_delay_ms_);
+        if (slot.concealed || stretch(now_us) == 0) {
+            time_scale(current_delay_ms_ - target_delay_ms_);
+        }
         queue(slot, slot.concealed ? next_capture_us_ : slot.capture_us);
         ended_ = slot.end_of_segment;
         return;
@@ -133,6 +137,28 @@ void jitter_buffer::produce(std::int64_t now_us) {
     pcm_.append(pcm, next_capture_us_, false, 0);
     accounting_.produced(static_cast<std::int64_t>(pcm.size()), true);
     current_delay_ms_ = slack + ahead_ms;
+}
+
+double jitter_buffer::stretch(std::int64_t now_us) {
+    if (options_.stall_stretch <= 0 ||
+        static_cast<double>(now_us - last_arrival_us_) < options_.stall_after_ms * 1000) {
+        return 0;
+    }
+    // Up to stall_stretch of the frame, in whole periods (two at most), past the budget: a
+    // stall is what this buffer is for, and a stretched word is kinder than a gap.
+    const auto most = static_cast<std::size_t>(options_.stall_stretch * static_cast<double>(frame_.size()));
+    std::size_t inserted = 0;
+    for (int pass = 0; pass < 2 && inserted < most; ++pass) {
+        const std::size_t n = scaler_.decelerate(frame_, most - inserted);
+        if (n == 0) {
+            break;
+        }
+        ++accounting_.stats().time_scale_operations;
+        inserted += n;
+    }
+    accounting_.stats().inserted_samples_for_deceleration += inserted;
+    filtered_error_ms_ += static_cast<double>(inserted) / samples_per_ms;
+    return static_cast<double>(inserted);
 }
 
 void jitter_buffer::fade_in(std::span<const float> continuation) {

@@ -57,6 +57,11 @@ struct jitter_buffer_options {
     double fast_accelerate_ms = 40;  // further above target than this: remove up to two periods
                                      // per frame, past max_speedup
     double crossfade_ms = 2.5;   // decoded audio fades in over this after concealment
+    // A stall (nothing has arrived for stall_after_ms): each frame still held is lengthened by
+    // up to this share of its length (whole pitch periods, as NetEQ's preemptive expand), so
+    // what is buffered lasts longer and less of the stall is concealed.  0: off.
+    double stall_stretch = 0.5;
+    double stall_after_ms = 60;
     double min_drift_ppm = 20;   // clock drift below this is left to the delay control
     bool drift_correction = true;
     delay_peak_options peaks;    // recurring delay peaks raise the target (delay_peak_detector)
@@ -85,6 +90,8 @@ private:
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
     // Starts playout once the first frame has waited the target; false while it has not.
     bool primed(std::int64_t now_us);
+    // Lengthens frame_ while arrivals have stalled; returns the samples inserted.
+    double stretch(std::int64_t now_us);
     // Fades decoded audio in from the concealment's continuation.
     void fade_in(std::span<const float> continuation);
 
@@ -106,6 +113,7 @@ private:
     bool ended_ = false;             // the last frame of a segment was decoded: silence follows
     std::int64_t next_sequence_ = 0;
     std::int64_t next_capture_us_ = 0;
+    std::int64_t last_arrival_us_ = 0;  // the newest arrival, for stall detection
     double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift
     double budget_ = 0;              // samples time-scaling may still change
     double current_delay_ms_ = 0;

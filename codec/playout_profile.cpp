@@ -37,6 +37,7 @@ jitter_buffer_options profile_options(playout_profile profile) {
         o.guard_ms = 1.5;
         o.level_filter_ms = 300;
         o.peaks.enabled = false;
+        o.stall_stretch = 0;  // the lowest delay: nothing to drain after a stall
         break;
     case playout_profile::monitor:
         o.max_delay_ms = 300;

@@ -61,12 +61,42 @@ TEST(playout_profile, listener_covers_recurring_stalls_after_the_second) {
     EXPECT_GE(b.stats.peak_delay_ms, 280);
     EXPECT_EQ(b.stats.concealments_over_150ms, b.stats.interruptions);
     EXPECT_TRUE(capture_monotonic(b));
-    // The quantile alone (peak detection off) keeps being interrupted.
+    // The quantile alone (peak detection off, and no stretching through a stall) keeps being
+    // interrupted.
     auto options = *profile_options("listener");
     options.peaks.enabled = false;
+    options.stall_stretch = 0;
     jitter_buffer quantile_only(options);
     const auto q = run(quantile_only, frames, 40'000'000);
     EXPECT_GT(q.stats.interruptions, b.stats.interruptions);
+}
+
+// Stalls longer than what the buffer holds (peak detection off, so the target stays low): the
+// listener's buffer stretches what it holds once nothing has arrived for stall_after_ms, so
+// less of each stall is concealed than without stretching, and a clean LAN is never stretched.
+TEST(playout_profile, a_stall_is_bridged_by_stretching_what_is_held) {
+    const auto frames = stalling_wifi(40.0, 40.0);
+    auto options = *profile_options("listener");
+    options.peaks.enabled = false;
+    options.min_delay_ms = 150;  // something to stretch
+    jitter_buffer stretching(options);
+    const auto with = run(stretching, frames, 40'000'000);
+    options.stall_stretch = 0;
+    jitter_buffer plain(options);
+    const auto without = run(plain, frames, 40'000'000);
+    EXPECT_GT(with.stats.inserted_samples_for_deceleration,
+              without.stats.inserted_samples_for_deceleration + 9 * 20 * samples_per_ms)
+        << "nine stalls, each stretched by at least 20 ms";
+    // Each of the nine stalls concealed at least 25 ms less (here about 125 ms without, 85 with).
+    EXPECT_LT(with.stats.concealed_samples + 9 * 25 * samples_per_ms, without.stats.concealed_samples)
+        << "with " << with.stats.concealed_samples << " samples concealed, without "
+        << without.stats.concealed_samples;
+    EXPECT_TRUE(capture_monotonic(with));
+
+    const auto lan = frames_of(speech_like(20.0, 11, 0.5f), [](int i) { return 3'000 + i * frame_us; });
+    jitter_buffer clean(*profile_options("listener"));
+    const auto l = run(clean, lan, 20'000'000);
+    EXPECT_EQ(l.stats.inserted_samples_for_deceleration, 0u);
 }
 
 TEST(playout_profile, the_target_comes_down_within_a_minute_after_stalls_stop) {
