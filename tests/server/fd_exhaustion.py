@@ -10,14 +10,13 @@ import asyncio
 import json
 import os
 import socket
-import struct
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 import websockets
+
+from tolk_harness import audio_frame, event_with_booth_token, start_server
 
 CONNECTIONS = 300
 DEADLINE = 90  # seconds for the whole test
@@ -35,11 +34,6 @@ label = "English"
 """
 
 
-def audio_frame(seq):
-    opus = bytes([0xE0]) + struct.pack(">I", seq) * 8  # CELT 2.5 ms: the server checks the TOC only
-    return struct.pack(">BBHIqqHBB", 1, 0, 0, seq, 0, 0, len(opus), 0, 0) + opus
-
-
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -52,17 +46,6 @@ def metric(address, name):
             if line.startswith(name + " "):
                 return float(line.split()[1])
     raise AssertionError(f"{name} missing from /metrics")
-
-
-async def start_server(binary, config):
-    proc = await asyncio.create_subprocess_exec(
-        "prlimit", "--nofile=256:256", binary, "--config", config, "--listen", "127.0.0.1:0",
-        "--io-threads", "2", "--log-level", "warn",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    if not line.startswith("listening on "):
-        raise SystemExit("tolk-server did not start: " + line)
-    return proc, line.split()[-1]
 
 
 async def read_answer(sock):
@@ -94,13 +77,9 @@ async def booth_heard(address, token):
 
 
 async def run(binary):
-    state = tempfile.mkdtemp(prefix="tolk-fd-")
-    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(EVENT + f'[auth]\nstate_dir = "{state}"\n')
-    token = subprocess.run([binary, "token", "issue", "--config", f.name, "--role", "booth",
-                            "--channels", "en", "--name", "fd test", "--ttl", "1h"],
-                           check=True, capture_output=True, text=True, timeout=30).stdout.split()[0]
-    proc, address = await start_server(binary, f.name)
+    config, token = event_with_booth_token(binary, EVENT, "fd test", "tolk-fd-")
+    proc, address = await start_server(binary, config, wrapper=("prlimit", "--nofile=256:256"),
+                                       stderr=asyncio.subprocess.PIPE)
     host, port = address.rsplit(":", 1)
     stderr = []
     drain = asyncio.create_task(collect(proc.stderr, stderr))
@@ -139,7 +118,7 @@ async def run(binary):
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)
         await drain
-        os.unlink(f.name)
+        os.unlink(config)
     log = "".join(stderr)
     assert "open file limit is 256" in log, "no start-up warning about the file limit:\n" + log
     if proc.returncode not in (0, -15):

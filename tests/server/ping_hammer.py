@@ -12,13 +12,13 @@ import json
 import os
 import socket
 import struct
-import subprocess
 import sys
-import tempfile
 
 import websockets
 from websockets.frames import Opcode
 from websockets.legacy.client import WebSocketClientProtocol
+
+from tolk_harness import audio_frame, event_with_booth_token, start_server
 
 FRAMES = 3000         # 2.5 ms frames: 7.5 s of audio, under the 10 s listener queue (no drops)
 IN_FLIGHT = 32        # pings not yet answered, at most (the server counts pongs as control
@@ -41,16 +41,6 @@ label = "English"
 """
 
 
-def opus_packet(seq):
-    # TOC 0xE0: CELT fullband, 2.5 ms, one frame; the rest is data the server does not decode.
-    return bytes([0xE0]) + struct.pack(">I", seq) * 8
-
-
-def audio_frame(seq):
-    opus = opus_packet(seq)
-    return struct.pack(">BBHIqqHBB", 1, 0, 0, seq, 0, 0, len(opus), 0, 0) + opus
-
-
 class Recording(WebSocketClientProtocol):
     """Notes every pong frame as it is read, before the library matches it to a ping."""
 
@@ -63,16 +53,6 @@ class Recording(WebSocketClientProtocol):
         if frame.opcode == Opcode.PONG:
             self.pongs.append(bytes(frame.data))
         return frame
-
-
-async def start_server(binary, config):
-    proc = await asyncio.create_subprocess_exec(
-        binary, "--config", config, "--listen", "127.0.0.1:0", "--io-threads", "2",
-        "--log-level", "warn", stdout=asyncio.subprocess.PIPE)
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    if not line.startswith("listening on "):
-        raise SystemExit("tolk-server did not start: " + line)
-    return proc, line.split()[-1]
 
 
 def small_window_socket(address):
@@ -112,7 +92,7 @@ async def listen(ws, on_air):
         seq = struct.unpack(">I", message[4:8])[0]
         if seq != expected:
             raise AssertionError(f"frame {seq} arrived where {expected} was due")
-        if message[28:] != opus_packet(seq):
+        if message[28:] != audio_frame(seq)[28:]:  # the Opus packet the booth sent
             raise AssertionError(f"frame {seq} arrived damaged")
         expected += 1
         if expected % 300 == 0:
@@ -133,14 +113,9 @@ async def booth(address, on_air, token):
 
 
 async def run(binary):
-    state = tempfile.mkdtemp(prefix="tolk-hammer-")
-    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(EVENT + f'[auth]\nstate_dir = "{state}"\n')
     # The booth publishes with a booth token, as on any real event.
-    token = subprocess.run([binary, "token", "issue", "--config", f.name, "--role", "booth",
-                            "--channels", "en", "--name", "ping hammer", "--ttl", "1h"],
-                           check=True, capture_output=True, text=True, timeout=30).stdout.split()[0]
-    proc, address = await start_server(binary, f.name)
+    config, token = event_with_booth_token(binary, EVENT, "ping hammer", "tolk-hammer-")
+    proc, address = await start_server(binary, config)
     try:
         sock = small_window_socket(address)
         async with websockets.connect(f"ws://{address}/ws/listen?channels=en", sock=sock,
@@ -161,7 +136,7 @@ async def run(binary):
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 10)
-        os.unlink(f.name)
+        os.unlink(config)
     if proc.returncode not in (0, -15):
         raise SystemExit(f"tolk-server exited with {proc.returncode}")
 
