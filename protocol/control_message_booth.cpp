@@ -2,6 +2,8 @@
 // "Booth consoles".
 #include "protocol/control_message_parts.hpp"
 
+#include <cctype>
+
 namespace tolk::protocol {
 namespace detail {
 
@@ -68,6 +70,9 @@ void codec<booth_state>::to(json& j, const booth_state& m) {
     j["audience"] = m.audience;
     j["outputs"] = m.outputs;
     j["source"] = m.source;
+    j["floor_language"] = m.floor_language;
+    j["auto_source"] = m.auto_source;
+    j["auto_reason"] = m.auto_reason;
 }
 booth_state codec<booth_state>::from(const json& j) {
     booth_state m;
@@ -82,7 +87,21 @@ booth_state codec<booth_state>::from(const json& j) {
     m.audience = get_int_or<std::uint32_t>(j, "audience", 0, 0, max_counter);
     m.outputs = get_or<std::vector<std::string>>(j, "outputs", {});
     m.source = get_or<std::string>(j, "source", "");
+    m.floor_language = get_or<std::string>(j, "floor_language", "");
+    m.auto_source = get_or<std::string>(j, "auto_source", "");
+    m.auto_reason = get_or<std::string>(j, "auto_reason", "");
     return m;
+}
+
+void codec<floor_language>::to(json& j, const floor_language& m) { j["language"] = m.language; }
+floor_language codec<floor_language>::from(const json& j) {
+    auto language = get<std::string>(j, "language");
+    if (language.size() > 35)
+        throw field_error{"field \"language\" must be a language code of at most 35 characters (\"\": unknown)"};
+    for (char c : language)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-'))
+            throw field_error{"field \"language\" must be a language code: letters, digits and '-' (\"de\", \"pt-BR\")"};
+    return {std::move(language)};
 }
 
 }  // namespace detail
@@ -90,7 +109,8 @@ booth_state codec<booth_state>::from(const json& j) {
 bool booth_only(const control_message& message) {
     return std::holds_alternative<handover>(message) || std::holds_alternative<cough>(message) ||
            std::holds_alternative<source_select>(message) || std::holds_alternative<output_select>(message) ||
-           std::holds_alternative<slow_down>(message) || std::holds_alternative<chat>(message);
+           std::holds_alternative<slow_down>(message) || std::holds_alternative<chat>(message) ||
+           std::holds_alternative<floor_language>(message);
 }
 
 }  // namespace tolk::protocol

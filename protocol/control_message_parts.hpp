@@ -46,6 +46,7 @@ TOLK_CONTROL_TYPE(output_select, "output")
 TOLK_CONTROL_TYPE(slow_down, "slow_down")
 TOLK_CONTROL_TYPE(chat, "chat")
 TOLK_CONTROL_TYPE(booth_state, "booth_state")
+TOLK_CONTROL_TYPE(floor_language, "floor_language")
 #undef TOLK_CONTROL_TYPE
 
 // A field that is missing or of the wrong type is a malformed message.
