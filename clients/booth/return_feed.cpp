@@ -151,7 +151,7 @@ bool return_feed::on_close(const client::close_info& info) {
 }
 
 std::string return_feed::status() const {
-    std::string line = " | hears " + source_ + (source_ == "floor" ? " (first hand)" : " (relay, second hand)");
+    std::string line = " | return " + source_ + (source_ == "floor" ? " (first hand)" : " (relay, second hand)");
     const auto q = quality_.reading();
     line += fmt::format(" | in {:.0f} dBFS", q.level_dbfs);
     if (q.bandwidth_hz > 0)
