@@ -1,137 +1,9 @@
 #include "protocol/control_message.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <cmath>
-#include <cstdio>
+#include "protocol/control_message_parts.hpp"
 
 namespace tolk::protocol {
+namespace detail {
 namespace {
-
-using json = nlohmann::json;
-
-// Each message type: its "type" string, and how it maps to JSON.
-template <class T>
-struct codec;
-
-#define TOLK_CONTROL_TYPE(T, NAME)                                                                 \
-    template <>                                                                                    \
-    struct codec<T> {                                                                              \
-        static constexpr std::string_view name = NAME;                                             \
-        static void to(json& j, const T& m);                                                       \
-        static T from(const json& j);                                                              \
-    };
-TOLK_CONTROL_TYPE(hello, "hello")
-TOLK_CONTROL_TYPE(welcome, "welcome")
-TOLK_CONTROL_TYPE(channel_list, "channels")
-TOLK_CONTROL_TYPE(subscribe, "subscribe")
-TOLK_CONTROL_TYPE(unsubscribe, "unsubscribe")
-TOLK_CONTROL_TYPE(subscribed, "subscribed")
-TOLK_CONTROL_TYPE(on_air_change, "on_air")
-TOLK_CONTROL_TYPE(resync, "resync")
-TOLK_CONTROL_TYPE(ping, "ping")
-TOLK_CONTROL_TYPE(pong, "pong")
-TOLK_CONTROL_TYPE(clock_report, "clock")
-TOLK_CONTROL_TYPE(listener_stats, "stats")
-TOLK_CONTROL_TYPE(error_message, "error")
-TOLK_CONTROL_TYPE(handover, "handover")
-TOLK_CONTROL_TYPE(cough, "cough")
-TOLK_CONTROL_TYPE(source_select, "source")
-TOLK_CONTROL_TYPE(output_select, "output")
-TOLK_CONTROL_TYPE(slow_down, "slow_down")
-TOLK_CONTROL_TYPE(chat, "chat")
-TOLK_CONTROL_TYPE(booth_state, "booth_state")
-#undef TOLK_CONTROL_TYPE
-
-// A field that is missing or of the wrong type is a malformed message.
-struct field_error {
-    std::string what;
-    parse_errc code = parse_errc::invalid_value;
-};
-
-template <class V>
-V get(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end())
-        throw field_error{std::string("missing field \"") + key + "\"", parse_errc::malformed};
-    try {
-        return it->get<V>();
-    } catch (const json::exception&) {
-        throw field_error{std::string("field \"") + key + "\" has the wrong type",
-                          parse_errc::malformed};
-    }
-}
-
-template <class V>
-V get_or(const json& j, const char* key, V fallback) {
-    return j.contains(key) ? get<V>(j, key) : fallback;
-}
-
-// Numbers from the wire are range-checked before they are converted (PROTOCOL.md, "Numbers"):
-// a double cast to an integer out of its range is undefined behaviour, and nlohmann's get<int>
-// silently wraps 4294967297 to 1.
-inline constexpr std::int64_t max_exact = std::int64_t{1} << 53;  // what a JavaScript number holds exactly
-inline constexpr std::int64_t max_counter = 0xffff'ffff;            // per-listener counters (stats)
-inline constexpr double max_stats_delay_ms = 600'000;               // 10 minutes: any real buffer or latency
-inline constexpr int max_control_depth = 16;                        // tolk's messages nest 3 deep
-
-[[noreturn]] void out_of_range(const char* key, double lo, double hi) {
-    char range[64];
-    std::snprintf(range, sizeof range, "%.17g..%.17g", lo, hi);
-    throw field_error{std::string("field \"") + key + "\" is out of range (" + range + ")"};
-}
-
-// An integer field: a JSON integer, or an integral number within ±2^53, inside [lo, hi].
-template <class V>
-V get_int(const json& j, const char* key, std::int64_t lo, std::int64_t hi) {
-    auto it = j.find(key);
-    if (it == j.end())
-        throw field_error{std::string("missing field \"") + key + "\"", parse_errc::malformed};
-    std::int64_t x = 0;
-    if (it->is_number_unsigned()) {
-        const auto u = it->get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(hi))
-            out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
-        x = static_cast<std::int64_t>(u);
-    } else if (it->is_number_integer()) {
-        x = it->get<std::int64_t>();
-    } else if (it->is_number_float()) {
-        const double d = it->get<double>();
-        if (!(d >= -static_cast<double>(max_exact) && d <= static_cast<double>(max_exact)))
-            out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
-        if (d != std::trunc(d))
-            throw field_error{std::string("field \"") + key + "\" must be a whole number"};
-        x = static_cast<std::int64_t>(d);
-    } else {
-        throw field_error{std::string("field \"") + key + "\" has the wrong type", parse_errc::malformed};
-    }
-    if (x < lo || x > hi)
-        out_of_range(key, static_cast<double>(lo), static_cast<double>(hi));
-    return static_cast<V>(x);
-}
-
-template <class V>
-V get_int_or(const json& j, const char* key, V fallback, std::int64_t lo, std::int64_t hi) {
-    return j.contains(key) ? get_int<V>(j, key, lo, hi) : fallback;
-}
-
-// A time or clock offset in µs: any whole number within ±2^53 (285 years).
-std::int64_t get_us(const json& j, const char* key) {
-    return get_int<std::int64_t>(j, key, -max_exact, max_exact);
-}
-std::int64_t get_us_or(const json& j, const char* key, std::int64_t fallback) {
-    return j.contains(key) ? get_us(j, key) : fallback;
-}
-
-// A real-valued field within [lo, hi] (no JSON number is NaN; 1e400 reads as infinity).
-double get_real_or(const json& j, const char* key, double fallback, double lo, double hi) {
-    if (!j.contains(key))
-        return fallback;
-    const double d = get<double>(j, key);
-    if (!(d >= lo && d <= hi))
-        out_of_range(key, lo, hi);
-    return d;
-}
 
 // The deepest nesting of arrays and objects in `text` (outside strings) exceeds `limit`.
 // Checked before parsing: no tolk message nests deeper than 3, and 10,000 nested arrays
@@ -209,6 +81,8 @@ json channels_to_json(const std::vector<channel_info>& channels) {
         arr.push_back(channel_to_json(c));
     return arr;
 }
+
+}  // namespace
 
 void codec<hello>::to(json& j, const hello& m) {
     j["client"] = m.client;
@@ -346,86 +220,6 @@ error_message codec<error_message>::from(const json& j) {
     return {get<std::string>(j, "code"), get_or<std::string>(j, "reason", "")};
 }
 
-// A string field of 1 to `max` bytes.
-std::string get_text(const json& j, const char* key, std::size_t max) {
-    auto s = get<std::string>(j, key);
-    if (s.empty() || s.size() > max)
-        throw field_error{std::string("field \"") + key + "\" must be 1 to " + std::to_string(max) + " characters"};
-    return s;
-}
-
-// A string field that must be one of `allowed`.
-std::string get_choice(const json& j, const char* key, std::initializer_list<std::string_view> allowed) {
-    auto s = get<std::string>(j, key);
-    std::string list;
-    for (auto a : allowed) {
-        if (s == a)
-            return s;
-        list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
-    }
-    throw field_error{std::string("field \"") + key + "\" must be one of " + list};
-}
-
-void codec<handover>::to(json& j, const handover& m) { j["action"] = m.action; }
-handover codec<handover>::from(const json& j) { return {get_choice(j, "action", {"request", "accept", "decline"})}; }
-
-void codec<cough>::to(json& j, const cough& m) { j["on"] = m.on; }
-cough codec<cough>::from(const json& j) { return {get<bool>(j, "on")}; }
-
-void codec<source_select>::to(json& j, const source_select& m) { j["source"] = m.source; }
-source_select codec<source_select>::from(const json& j) { return {get_text(j, "source", 64)}; }
-
-void codec<output_select>::to(json& j, const output_select& m) { j["channel"] = m.channel; }
-output_select codec<output_select>::from(const json& j) { return {get_text(j, "channel", 64)}; }
-
-void codec<slow_down>::to(json&, const slow_down&) {}
-slow_down codec<slow_down>::from(const json&) { return {}; }
-
-void codec<chat>::to(json& j, const chat& m) {
-    j["to"] = m.to;
-    j["text"] = m.text;
-    if (!m.from.empty())
-        j["from"] = m.from;
-    if (!m.from_booth.empty())
-        j["from_booth"] = m.from_booth;
-    if (!m.channel.empty())
-        j["channel"] = m.channel;
-}
-chat codec<chat>::from(const json& j) {
-    return {get_choice(j, "to", {"partner", "booths", "technician"}), get_text(j, "text", 1000),
-            get_or<std::string>(j, "from", ""), get_or<std::string>(j, "from_booth", ""),
-            get_or<std::string>(j, "channel", "")};
-}
-
-void codec<booth_state>::to(json& j, const booth_state& m) {
-    j["channel"] = m.channel;
-    j["booth"] = m.booth;
-    j["live"] = m.live;
-    j["mic"] = m.mic;
-    j["partners"] = m.partners;
-    j["handover"] = m.handover;
-    j["coughing"] = m.coughing;
-    j["both_live"] = m.both_live;
-    j["audience"] = m.audience;
-    j["outputs"] = m.outputs;
-    j["source"] = m.source;
-}
-booth_state codec<booth_state>::from(const json& j) {
-    booth_state m;
-    m.channel = get<std::string>(j, "channel");
-    m.booth = get_or<std::string>(j, "booth", "");
-    m.live = get<bool>(j, "live");
-    m.mic = get_or<bool>(j, "mic", m.live);
-    m.partners = get_int_or<std::uint32_t>(j, "partners", 0, 0, max_counter);
-    m.handover = get_or<std::string>(j, "handover", "");
-    m.coughing = get_or<bool>(j, "coughing", false);
-    m.both_live = get_or<bool>(j, "both_live", false);
-    m.audience = get_int_or<std::uint32_t>(j, "audience", 0, 0, max_counter);
-    m.outputs = get_or<std::vector<std::string>>(j, "outputs", {});
-    m.source = get_or<std::string>(j, "source", "");
-    return m;
-}
-
 // Tries each alternative of the variant in turn, by type name.
 template <std::size_t I = 0>
 parse_result<control_message> from_json_by_type(std::string_view type, const json& j) {
@@ -440,7 +234,9 @@ parse_result<control_message> from_json_by_type(std::string_view type, const jso
     }
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 parse_result<control_message> parse_control(std::string_view text) {
     if (text.size() > max_control_size)
@@ -478,12 +274,6 @@ std::string serialize(const control_message& message) {
             return j.dump(-1, ' ', false, json::error_handler_t::replace);
         },
         message);
-}
-
-bool booth_only(const control_message& message) {
-    return std::holds_alternative<handover>(message) || std::holds_alternative<cough>(message) ||
-           std::holds_alternative<source_select>(message) || std::holds_alternative<output_select>(message) ||
-           std::holds_alternative<slow_down>(message) || std::holds_alternative<chat>(message);
 }
 
 std::string_view type_name(const control_message& message) {

@@ -171,13 +171,24 @@ struct booth_state {
     std::uint32_t audience = 0;         // listeners of the channel
     std::vector<std::string> outputs;   // the A/B channels ([] or one: no choice)
     std::string source;                 // "floor", a channel id, or "" (not said)
+    // Auto-relay (server/booth_desks): the floor's language now ("" unknown), what this booth
+    // should hear by the event's [booths] works_from ("" no suggestion, "floor", or the channel
+    // id to relay from), and why, in a short English sentence for the console to show.
+    std::string floor_language;
+    std::string auto_source;
+    std::string auto_reason;
     friend bool operator==(const booth_state&, const booth_state&) = default;
+};
+// booth -> server, from the live console of the booth on the floor channel only: the language
+// spoken on the floor now ("de"; "" unknown). Any other booth is refused with a reason.
+struct floor_language {
+    std::string language;
 };
 
 using control_message =
     std::variant<hello, welcome, channel_list, subscribe, unsubscribe, subscribed, on_air_change,
                  resync, ping, pong, clock_report, listener_stats, error_message, handover, cough,
-                 source_select, output_select, slow_down, chat, booth_state>;
+                 source_select, output_select, slow_down, chat, booth_state, floor_language>;
 
 // Whether only a booth may send this message (a listener sending it is refused: wrong_role).
 bool booth_only(const control_message& message);

@@ -2,12 +2,30 @@
 #include "server/booth_desks_parts.hpp"
 
 #include "protocol/close_code.hpp"
+#include "server/booth_desks_relay.hpp"
 #include "server/log.hpp"
 
 namespace tolk::server {
 
+namespace {
+
+std::string floor_of(const server_config& c) {
+    if (!c.booths.floor.empty())
+        return c.booths.floor;
+    for (const auto& ch : c.channels)
+        if (ch.id == "floor")
+            return ch.id;
+    for (const auto& ch : c.channels)
+        if (ch.language == "mul")
+            return ch.id;
+    return {};
+}
+
+}  // namespace
+
 booth_desks::booth_desks(event_bus& bus, metrics& counters, const server_config& config)
-    : bus_(bus), counters_(counters), config_(config), by_channel_(config.channels.size()) {}
+    : bus_(bus), counters_(counters), config_(config), by_channel_(config.channels.size()),
+      floor_channel_(floor_of(config)) {}
 
 std::vector<std::string> booth_desks::outputs_of(const std::string& booth) const {
     const auto it = config_.booths.outputs.find(booth);
@@ -38,6 +56,11 @@ protocol::booth_state booth_desks::state_for(const desk& d, const member& m) con
     s.audience = d.audience;
     s.outputs = d.outputs;
     s.source = d.source;
+    s.floor_language = floor_language_;
+    auto suggestion = decide_auto_relay(config_.booths, d.booth.empty() ? d.claimed_as.name : d.booth, s.channel,
+                                        floor_channel_, floor_language_);
+    s.auto_source = std::move(suggestion.source);
+    s.auto_reason = std::move(suggestion.reason);
     return s;
 }
 

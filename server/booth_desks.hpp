@@ -95,6 +95,15 @@ public:
     bool force_handover(std::string_view channel_id);
     // The booths, their consoles, the technician's inbox (chat, slow-down): /api/tech/booths.
     nlohmann::json tech_view() const;
+    // Auto-relay (booth_desks_relay.hpp): the floor's language, declared by the live console of
+    // the booth on the floor channel (returns "" when done, else why it was refused) or set by a
+    // technician ("" unknown). Every console is sent its booth_state when it changes.
+    std::string declare_floor_language(std::uint64_t session, std::string language);
+    void set_floor_language(std::string language, const std::string& by);
+    std::string floor_language() const;
+    // The floor channel's id ("" none): [booths] floor, else the channel "floor", else the first "mul".
+    const std::string& floor_channel() const { return floor_channel_; }
+
     // A booth's A/B outputs ([] when the event file lists none for it).
     std::vector<std::string> outputs_of(const std::string& booth) const;
 
@@ -112,6 +121,7 @@ private:
     void switch_to(desk& d, std::uint64_t incoming, const char* why, std::int64_t now_us, delivery& out);
     void check_timeout(desk& d, std::int64_t now_us, delivery& out);
     void take_channel(desk& d, std::uint16_t channel);
+    void change_floor_language(std::string language, const std::string& by, delivery& out);
 
     event_bus& bus_;
     metrics& counters_;
@@ -126,6 +136,8 @@ private:
     };
     std::deque<inbox_entry> inbox_;  // chat to the technician and slow-down signals, newest last
     std::map<std::string, std::uint64_t> slow_downs_;  // per channel id
+    std::string floor_channel_;                         // fixed at construction
+    std::string floor_language_;                        // "" unknown
 };
 
 }  // namespace tolk::server

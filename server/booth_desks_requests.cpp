@@ -4,6 +4,7 @@
 #include "server/booth_desks_parts.hpp"
 
 #include "protocol/close_code.hpp"
+#include "server/booth_desks_relay.hpp"
 #include "server/log.hpp"
 
 #include <nlohmann/json.hpp>
@@ -124,6 +125,45 @@ void booth_desks::set_source(std::uint64_t session, std::string source) {
     send_states(*d, out);
 }
 
+std::string booth_desks::declare_floor_language(std::uint64_t session, std::string language) {
+    delivery out;
+    std::lock_guard lock(mutex_);
+    desk* d = find(session);
+    if (!d)
+        return "this console is not part of a booth on air";
+    if (floor_channel_.empty())
+        return "this event has no floor channel";
+    if (bus_.channel_id(d->channel) != floor_channel_)
+        return "only the booth on the floor channel (" + floor_channel_ + ") declares the floor language";
+    if (d->live != session)
+        return "only the live console of the floor booth declares the floor language";
+    change_floor_language(std::move(language), "the floor booth", out);
+    return {};
+}
+
+void booth_desks::set_floor_language(std::string language, const std::string& by) {
+    delivery out;
+    std::lock_guard lock(mutex_);
+    change_floor_language(std::move(language), by, out);
+}
+
+std::string booth_desks::floor_language() const {
+    std::lock_guard lock(mutex_);
+    return floor_language_;
+}
+
+void booth_desks::change_floor_language(std::string language, const std::string& by, delivery& out) {
+    if (language == floor_language_)
+        return;
+    log("booth")->info("floor language {} (was {}), set by {}", language.empty() ? "unknown" : language,
+                       floor_language_.empty() ? "unknown" : floor_language_, by);
+    floor_language_ = std::move(language);
+    ++counters_.booth_floor_language_changes;
+    for (const auto& d : by_channel_)
+        if (d)
+            send_states(*d, out);
+}
+
 void booth_desks::clock_offset(std::uint64_t session, std::int64_t offset_us) {
     std::lock_guard lock(mutex_);
     member* m = nullptr;
@@ -204,6 +244,10 @@ nlohmann::json booth_desks::tech_view() const {
                {"both_live", d->both_live},
                {"source", d->source},
                {"outputs", d->outputs}};
+        const auto suggestion = decide_auto_relay(config_.booths, d->booth.empty() ? d->claimed_as.name : d->booth,
+                                                  bus_.channel_id(d->channel), floor_channel_, floor_language_);
+        b["auto_source"] = suggestion.source;
+        b["auto_reason"] = suggestion.reason;
         booths.push_back(std::move(b));
     }
     json inbox = json::array();
@@ -214,7 +258,11 @@ nlohmann::json booth_desks::tech_view() const {
                          {"booth", e.booth},
                          {"from", e.from},
                          {"text", e.text}});
-    return {{"booths", std::move(booths)}, {"inbox", std::move(inbox)}, {"slow_downs", slow_downs_}};
+    return {{"booths", std::move(booths)},
+            {"inbox", std::move(inbox)},
+            {"slow_downs", slow_downs_},
+            {"floor_channel", floor_channel_},
+            {"floor_language", floor_language_}};
 }
 
 }  // namespace tolk::server

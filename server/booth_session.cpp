@@ -264,6 +264,9 @@ bool booth_session::on_console_message(protocol::control_message& msg) {
         ctx_.desks->slow_down(id(), unix_ms());
     } else if (auto* m = std::get_if<protocol::chat>(&msg)) {
         ctx_.desks->chat(id(), std::move(*m), unix_ms());
+    } else if (auto* f = std::get_if<protocol::floor_language>(&msg)) {
+        if (auto refusal = ctx_.desks->declare_floor_language(id(), f->language); !refusal.empty())
+            refused_request("floor_language refused: " + refusal);
     } else {
         return false;
     }

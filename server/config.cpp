@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <toml.hpp>
 
+#include <cctype>
 #include <set>
 #include <type_traits>
 
@@ -222,11 +223,47 @@ void read_limits(const toml::value& root, server_config& c) {
     to.tcp_user_timeout_ms = get_or<int>(l, "tcp_user_timeout_ms", to.tcp_user_timeout_ms);
 }
 
+// A table of booth name -> list of strings, every entry checked (toml11's own message for a wrong
+// type names the line, not what tolk wanted there).
+std::map<std::string, std::vector<std::string>> booth_lists(const toml::value& b, const char* key, const char* what) {
+    std::map<std::string, std::vector<std::string>> out;
+    if (!b.contains(key))
+        return out;
+    const auto& t = b.at(key);
+    if (!t.is_table())
+        fail_at(t, std::string(key) + " must be a table of booth names", std::string("{ \"FR booth\" = [") + what + "] }");
+    for (const auto& [booth, list] : t.as_table()) {
+        if (!list.is_array())
+            fail_at(list, "booth \"" + booth + "\": " + key + " must be a list", std::string("[") + what + "]");
+        for (const auto& item : list.as_array())
+            if (!item.is_string())
+                fail_at(item, "booth \"" + booth + "\": " + key + " lists strings only", std::string("[") + what + "]");
+        out[booth] = toml::get<std::vector<std::string>>(list);
+    }
+    return out;
+}
+
+void read_auto_relay(const toml::value& b, booths_config& to) {
+    to.works_from = booth_lists(b, "works_from", "\"en\", \"es\"");
+    to.pivot = get_or<std::string>(b, "pivot", "");
+    to.floor = get_or<std::string>(b, "floor", "");
+    if (b.contains("pivots")) {
+        const auto& t = b.at("pivots");
+        if (!t.is_table())
+            fail_at(t, "pivots must be a table of booth names", "{ \"FR booth\" = \"es\" }");
+        for (const auto& [booth, pivot] : t.as_table()) {
+            if (!pivot.is_string())
+                fail_at(pivot, "booth \"" + booth + "\": a pivot is one channel id", "\"en\"");
+            to.pivots[booth] = toml::get<std::string>(pivot);
+        }
+    }
+}
+
 void read_booths(const toml::value& root, server_config& c) {
     if (!root.contains("booths"))
         return;
     const auto& b = root.at("booths");
-    check_known_keys(b, {"policy", "handover_timeout_ms", "outputs"});
+    check_known_keys(b, {"policy", "handover_timeout_ms", "outputs", "works_from", "pivot", "pivots", "floor"});
     const auto policy = get_or<std::string>(b, "policy", "interlock");
     if (policy == "override")
         c.booths.policy = booth_policy::override;
@@ -234,6 +271,7 @@ void read_booths(const toml::value& root, server_config& c) {
         fail_at(b.at("policy"), "policy \"" + policy + "\" is not known", "\"interlock\" or \"override\"");
     c.booths.handover_timeout_ms = get_or<int>(b, "handover_timeout_ms", c.booths.handover_timeout_ms);
     c.booths.outputs = get_or<std::map<std::string, std::vector<std::string>>>(b, "outputs", {});
+    read_auto_relay(b, c.booths);
 }
 
 void read_cluster(const toml::value& root, server_config& c) {
@@ -264,7 +302,36 @@ void read_channels(const toml::value& channels, server_config& c) {
     }
 }
 
+// Auto-relay: pivots and the floor are channels; languages are BCP 47 tags.
+void validate_auto_relay(const booths_config& b, const std::set<std::string>& channels) {
+    auto channel = [&](const std::string& id, const std::string& what) {
+        if (!id.empty() && !channels.count(id))
+            throw config_error("[booths] " + what + " \"" + id + "\" is not a channel of this event");
+    };
+    channel(b.pivot, "pivot");
+    channel(b.floor, "floor");
+    for (const auto& [booth, pivot] : b.pivots)
+        channel(pivot, "booth \"" + booth + "\": pivot");
+    for (const auto& [booth, languages] : b.works_from) {
+        if (languages.empty())
+            throw config_error("[booths] booth \"" + booth + "\": works_from lists no language");
+        for (const auto& l : languages)
+            if (!is_language_tag(l))
+                throw config_error("[booths] booth \"" + booth + "\": works_from: \"" + l.substr(0, 40) +
+                                   "\" is not a language code (\"en\", \"pt-BR\")");
+    }
+}
+
 }  // namespace
+
+bool is_language_tag(std::string_view text) {
+    if (text.empty() || text.size() > 35 || text.front() == '-' || text.back() == '-')
+        return false;
+    for (char ch : text)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-'))
+            return false;
+    return true;
+}
 
 server_config load_config(const std::filesystem::path& file) {
     const toml::value root = parse_file(file);
@@ -360,6 +427,7 @@ void validate(const server_config& c) {
             if (!seen.count(o))
                 throw config_error("booth \"" + booth + "\": output \"" + o + "\" is not a channel of this event");
     }
+    validate_auto_relay(c.booths, seen);
     if (c.cluster.claim_ttl_ms < 1000 || c.cluster.claim_ttl_ms > 60'000)
         throw config_error("[cluster] claim_ttl_ms must be within 1000..60000");
     if (c.cluster.status_interval_ms < 100 || c.cluster.status_interval_ms * 2 > c.cluster.claim_ttl_ms)

@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tolk::server {
@@ -75,6 +76,14 @@ struct booths_config {
     int handover_timeout_ms = 10'000;
     // A booth's A/B outputs by booth name (`?booth=NAME`): the channels it may switch between.
     std::map<std::string, std::vector<std::string>> outputs;
+    // Auto-relay (booth_desks): the languages each booth works from, by booth name (`?booth=NAME`,
+    // else its token's name). When the floor language is not one of them, the booth's console is
+    // told to relay `pivot` (or its own entry in `pivots`), a channel id; else the floor.
+    std::map<std::string, std::vector<std::string>> works_from;
+    std::string pivot;
+    std::map<std::string, std::string> pivots;
+    // The floor channel's id; empty: the channel with id "floor", else the first of language "mul".
+    std::string floor;
 };
 
 // [cluster]: several tolk nodes over NATS (server/cluster, deploy/README.md). Empty nats_url:
@@ -125,6 +134,9 @@ server_config load_config(const std::filesystem::path& file);
 // Checks what the file format cannot: ids unique and well-formed, limits sensible.
 // Throws config_error.
 void validate(const server_config& config);
+
+// A BCP 47-like language tag: 1 to 35 letters, digits and '-' ("en", "pt-BR", "mul").
+bool is_language_tag(std::string_view text);
 
 // "HOST:PORT" or "[v6]:PORT"; throws config_error.
 void parse_listen(const std::string& text, server_config& config);

@@ -68,6 +68,8 @@ json channels_json(server_context& ctx, bool full) {
                               {"interruptions", r.heard.interruptions}}}});
         if (!c.source.empty())  // what the booth on air hears: "floor" or the channel it relays
             channels.back()["source"] = c.source;
+        if (ctx.desks && c.id == ctx.desks->floor_channel())  // auto-relay: what the floor speaks now
+            channels.back()["floor_language"] = ctx.desks->floor_language();
     }
     return {{"event", ctx.config.event_name}, {"private", private_event}, {"channels", std::move(channels)}};
 }
@@ -161,6 +163,23 @@ http_response join_sheet(const http_request& req, server_context& ctx) {
                 ctx.join_cache ? *ctx.join_cache->page(event, base, shown) : join_page(event, base, shown));
 }
 
+// POST /api/tech/floor?language=de: the technician sets the floor language (auto-relay);
+// without language (or empty): unknown. GET: what it is now.
+http_response floor_language_route(const http_request& req, server_context& ctx) {
+    if (req.method() == http::verb::post) {
+        const auto language = query_param(req.target(), "language").value_or("");
+        if (!language.empty() && !is_language_tag(language))
+            return json_response(req, http::status::bad_request,
+                                 json{{"error", "bad_language"},
+                                      {"reason", "language must be a language code (\"de\", \"pt-BR\") or empty"}}
+                                     .dump());
+        ctx.desks->set_floor_language(language, "a technician");
+    }
+    return json_response(
+        req, http::status::ok,
+        json{{"floor_channel", ctx.desks->floor_channel()}, {"floor_language", ctx.desks->floor_language()}}.dump());
+}
+
 http_response answer(const http_request& req, server_context& ctx, const http_client& client,
                      std::string_view path, const web_asset* asset) {
     if (path == "/join")
@@ -212,6 +231,8 @@ http_response answer(const http_request& req, server_context& ctx, const http_cl
                                      .dump());
         return json_response(req, http::status::ok, json{{"channel", channel}, {"handover", "switching"}}.dump());
     }
+    if (path == "/api/tech/floor" && ctx.desks)
+        return floor_language_route(req, ctx);
     if (asset)
         return static_file(req, *asset);
     if (path == "/" || path == "/index.html")  // no phone app built: the status page
@@ -248,7 +269,8 @@ http_response error_response(const http_request& req, http::status status, std::
 http_response handle_http(const http_request& req, server_context& ctx, const http_client& client) {
     ++ctx.counters.http_requests;
     const auto path = target_path(req.target());
-    const bool tech_post = req.method() == http::verb::post && path == "/api/tech/booths/handover";
+    const bool tech_post =
+        req.method() == http::verb::post && (path == "/api/tech/booths/handover" || path == "/api/tech/floor");
     if (req.method() != http::verb::get && req.method() != http::verb::head && !tech_post) {
         auto res = error_response(req, http::status::method_not_allowed, "only GET and HEAD");
         res.set(http::field::allow, "GET, HEAD");

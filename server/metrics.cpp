@@ -50,6 +50,8 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("booth_both_live_total", booth_both_live, "times a passive console kept sending while another was live");
     c("booth_chats_total", booth_chats, "chat messages sent by booths");
     c("booth_slow_downs_total", booth_slow_downs, "slow-down signals sent by booths");
+    c("booth_floor_language_changes_total", booth_floor_language_changes,
+      "floor language changes (auto-relay), by a technician or the floor booth");
     c("booth_requests_refused_total", booth_requests_refused, "booth console requests refused");
     c("control_wrong_role_total", control_wrong_role, "booth-only control messages from listeners, refused");
     c("booth_links_lost_total", booth_links_lost, "booths gone quiet past the link timeout (channel off air)");

@@ -33,6 +33,7 @@ struct metrics {
     counter booth_both_live{0};       // times a passive console kept sending while another was live
     counter booth_chats{0};           // chat messages from booths
     counter booth_slow_downs{0};      // slow-down signals from booths
+    counter booth_floor_language_changes{0};  // the floor language set (technician or floor booth)
     counter booth_requests_refused{0};  // booth messages refused (handover out of turn, A/B not allowed)
     counter control_wrong_role{0};    // booth-only messages from a listener, refused
     counter listener_sessions{0};

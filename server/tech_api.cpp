@@ -140,7 +140,7 @@ path_scope scope_of(std::string_view path) {
     if (path == "/metrics")
         return path_scope::metrics;
     if (path == "/api/tech" || path == "/api/tech/listener_token" || path == "/ws/tech" || path == "/status" ||
-        path == "/join" || path == "/api/tech/booths" || path == "/api/tech/booths/handover")
+        path == "/join" || path == "/api/tech/booths" || path == "/api/tech/booths/handover" || path == "/api/tech/floor")
         return path_scope::technician;
     return path_scope::open;
 }

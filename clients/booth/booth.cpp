@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <fstream>
 
 namespace tolk::booth {
 namespace {
@@ -37,6 +38,11 @@ booth::booth(boost::asio::io_context& io, const booth_options& options)
       encoder_(encoder_for(options)),
       source_(client::make_audio_source(options.input, io.get_executor(),
                                         {encoder_.frame_samples(), options.loop})),
+      return_(options.return_output.empty()
+                  ? nullptr
+                  : std::make_unique<return_feed>(
+                        io, return_options{options.server, options.return_output, {}, options.limiter})),
+      status_timer_(io),
       connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
       packet_(codec::max_packet_bytes) {}
 
@@ -48,6 +54,10 @@ void booth::start(std::function<void()> on_done) {
                                                                  : std::string("the event's"),
                                             options_.frame_ms, options_.server.authority());
     connection_->start();
+    if (return_) {
+        return_->start();
+        start_status_timer();
+    }
 }
 
 void booth::stop() {
@@ -55,10 +65,36 @@ void booth::stop() {
         return;
     stopping_ = true;
     source_->stop();
+    status_timer_.cancel();
+    if (return_) {
+        return_->stop();
+        write_stats();
+    }
     connection_->stop();
 }
 
-void booth::on_open() {}
+// The return's levels change all the time: the status line is refreshed every second.
+void booth::start_status_timer() {
+    status_timer_.expires_after(std::chrono::seconds(1));
+    status_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping_)
+            return;
+        if (options_.keys && state_)
+            print_status();
+        start_status_timer();
+    });
+}
+
+void booth::write_stats() const {
+    if (options_.stats_path.empty() || !return_)
+        return;
+    std::ofstream out(options_.stats_path, std::ios::trunc);
+    out << nlohmann::json{{"channel", options_.channel}, {"return", return_->report()}}.dump(2) << '\n';
+    if (!out)
+        client::component_logger("booth")->error("cannot write {}", options_.stats_path);
+}
+
+void booth::on_open() { floor_declared_ = false; }
 
 void booth::on_control(const protocol::control_message& message) {
     if (const auto* w = std::get_if<protocol::welcome>(&message)) {
@@ -103,13 +139,47 @@ std::string booth::status_line(const protocol::booth_state& s) {
 
 void booth::on_state(const protocol::booth_state& state) {
     const bool changed = !state_ || !(*state_ == state);
+    const bool suggestion_changed = !state_ || state_->auto_source != state.auto_source;
     state_ = state;
     if (!changed)
         return;
+    if (return_ && suggestion_changed && !state.auto_reason.empty())
+        client::component_logger("booth")->info("auto-relay: {}", state.auto_reason);
+    if (!options_.floor_language.empty() && state.live && !floor_declared_) {
+        floor_declared_ = true;
+        connection_->send_control(protocol::floor_language{options_.floor_language});
+    }
+    follow_source();
+    print_status();
+}
+
+// What the return plays: the server's auto-relay suggestion while following it (key r), else
+// the floor. The booth tells the server what it hears (listeners see first or second hand).
+void booth::follow_source() {
+    if (!return_ || !state_)
+        return;
+    const std::string want = follow_auto_ && !state_->auto_source.empty() ? state_->auto_source : "floor";
+    if (want != return_->source())
+        return_->hear(want);
+    if (state_->live && state_->source != want)
+        connection_->send_control(protocol::source_select{want});
+}
+
+void booth::print_status() {
+    if (!state_)
+        return;
+    auto line = status_line(*state_);
+    if (return_) {
+        line += return_->status();
+        if (!follow_auto_)
+            line += " | auto-relay off";
+        else if (!state_->auto_source.empty() && state_->auto_source != "floor")
+            line += " | auto-relay";
+    }
     if (options_.keys)
-        std::fprintf(stderr, "\r\033[K%s", status_line(state).c_str());
+        std::fprintf(stderr, "\r\033[K%s", line.c_str());
     else
-        client::component_logger("booth")->info("{}", status_line(state));
+        client::component_logger("booth")->info("{}", line);
 }
 
 void booth::on_key(char key) {
@@ -132,6 +202,11 @@ void booth::on_key(char key) {
         break;
     case 's':
         connection_->send_control(protocol::slow_down{});
+        break;
+    case 'r':
+        follow_auto_ = !follow_auto_;
+        follow_source();
+        print_status();
         break;
     case 'q':
         stop();

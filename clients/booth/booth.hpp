@@ -6,12 +6,14 @@
 // Threading: everything runs on the one io_context thread given at construction (the
 // connection's strand is that io_context); only the constructor may throw.
 
+#include "clients/booth/return_feed.hpp"
 #include "clients/common/audio_source.hpp"
 #include "clients/common/connection_handler.hpp"
 #include "clients/common/ws_connection.hpp"
 #include "codec/opus_encoder.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <functional>
 #include <optional>
@@ -31,6 +33,13 @@ struct booth_options {
     std::string name;   // without a token: who this booth is across reconnects (?name=)
     std::string booth;  // the booth whose consoles share the channel (?booth=); "" alone
     bool keys = false;  // keyboard controls and a one-line status on the terminal
+    // The floor return (--return): where the booth's source is played ("" none), through the
+    // limiter with these levels; it follows the server's auto-relay suggestion by itself.
+    std::string return_output;
+    codec::limiter_options limiter;
+    std::string stats_path;  // --stats: a JSON report written at the end ("" none)
+    // The floor booth declares the floor's language (auto-relay) once it is live ("" not).
+    std::string floor_language;
 };
 
 class booth final : public client::connection_handler {
@@ -46,7 +55,7 @@ public:
     int exit_code() const { return exit_code_; }
 
     // The console's keys: c cough on/off, h handover (request when passive, accept when asked),
-    // d decline, a / b output A / B, s slow down, q quit.
+    // d decline, a / b output A / B, s slow down, r auto-relay on/off (off: the floor), q quit.
     void on_key(char key);
     // The one-line status, e.g. "LIVE en | booth EN, 1 partner | audience 12 | handover requested".
     static std::string status_line(const protocol::booth_state& s);
@@ -60,10 +69,18 @@ private:
     void on_stopped() override;
     void on_frame(client::source_frame frame);
     void on_state(const protocol::booth_state& state);
+    void follow_source();
+    void print_status();
+    void start_status_timer();
+    void write_stats() const;
 
     booth_options options_;
     codec::opus_encoder encoder_;
     std::unique_ptr<client::audio_source> source_;
+    std::unique_ptr<return_feed> return_;  // --return
+    boost::asio::steady_timer status_timer_;  // the status line's refresh (return levels)
+    bool follow_auto_ = true;              // the return follows booth_state.auto_source
+    bool floor_declared_ = false;          // --floor-language sent on this connection
     std::shared_ptr<client::ws_connection> connection_;
     std::function<void()> on_done_;
     std::vector<std::uint8_t> packet_;

@@ -1,6 +1,7 @@
 // tolk-booth: publish one channel's audio to a tolk server.
 //   tolk-booth --server ws://HOST:PORT --channel ID --input FILE.wav|tone:HZ|-|device:NAME
 //              [--loop] [--bitrate BPS] [--frame-ms MS] [--quiet] [--booth NAME] [--keys]
+//              [--return FILE.wav|-|device:NAME [--ceiling DBFS] [--sustained-limit DBFS] [--stats FILE]]
 // Exit status: 0 at the end of the input or on SIGINT/SIGTERM, 1 on a start-up error, 2 when
 // the server refuses the booth for good (channel taken, unknown channel).
 #include "clients/booth/booth.hpp"
@@ -32,7 +33,18 @@ int main(int argc, char** argv) {
                    "handing over with the keys (see --keys)");
     app.add_flag("--keys", options.keys,
                  "keyboard controls on the terminal: c cough, h handover (request / accept), d decline, "
-                 "a / b output, s slow down, q quit; and a one-line status");
+                 "a / b output, s slow down, r auto-relay on/off (with --return), q quit; and a one-line status");
+    app.add_option("--return", options.return_output,
+                   "play the booth's source (the floor, or the relay auto-relay suggests) to device:NAME, "
+                   "FILE.wav or - (WAV on stdout), through the jitter buffer and the ear-protection limiter");
+    app.add_option("--ceiling", options.limiter.ceiling_dbfs, "the return's hard ceiling, dBFS")
+        ->check(CLI::Range(-30.0, 0.0));
+    app.add_option("--sustained-limit", options.limiter.sustained_dbfs,
+                   "the return's limit for sound loud for over 100 ms, dBFS (at most the ceiling)")
+        ->check(CLI::Range(-40.0, 0.0));
+    app.add_option("--floor-language", options.floor_language,
+                   "on the floor channel: declare the language spoken on the floor (e.g. de), for auto-relay");
+    app.add_option("--stats", options.stats_path, "with --return: write its report (input quality, limiter) as JSON at the end");
     app.add_option("--input", options.input, "FILE.wav, tone:HZ, - (s16le 48 kHz mono on stdin) or device:NAME")
         ->required();
     app.add_flag("--loop", options.loop, "start a file over at its end");

@@ -55,7 +55,7 @@ protocol::listener_stats listener::stats_message() const {
 nlohmann::json listener::report() const {
     const codec::playout_stats s = playout_->stats();
     const auto& clock = connection_->clock();
-    const double duration_s = static_cast<double>(samples_written_) / 48000.0;
+    const double duration_s = static_cast<double>(player_.samples_written()) / 48000.0;
     return {
         {"channel", options_.channel},
         {"server", options_.server.authority()},
@@ -83,7 +83,7 @@ nlohmann::json listener::report() const {
         {"clock", {{"valid", clock.valid()}, {"offset_us", clock.offset_us()}, {"rtt_us", clock.rtt_us()},
                    {"samples", clock.sample_count()}, {"channel_offset_us", channel_offset_us_}}},
         {"playout", to_json(s)},
-        {"samples_written", samples_written_},
+        {"samples_written", player_.samples_written()},
         {"sink_dropped_samples", sink_->dropped_samples()},
     };
 }

@@ -19,8 +19,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int block_samples = 480;  // 10 ms pulls
-constexpr std::int64_t block_us = 10'000;
+constexpr int block_samples = client::paced_playout::block_samples;
 constexpr auto stats_interval = std::chrono::seconds(5);
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
@@ -52,20 +51,20 @@ listener::listener(asio::io_context& io, const listen_options& options)
       sink_(client::make_audio_sink(options.output, block_samples)),
       playout_(make_playout(options)),
       connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
-      playout_timer_(io),
+      player_(io, *playout_, *sink_,
+              [this](std::span<float>, const codec::playout_info& info, std::int64_t play_us) { on_block(info, play_us); }),
       stats_timer_(io),
       duration_timer_(io) {}
 
 void listener::start(std::function<void()> on_done) {
     on_done_ = std::move(on_done);
-    start_us_ = client::steady_now_us();
     client::component_logger("listen")->info("channel {}: listening on {} into {}, playout {} ({})",
                                              options_.channel, options_.server.authority(),
                                              sink_->description(), client::to_string(options_.playout),
                                              options_.profile);
     connection_->start();
     auto log = client::component_logger("listen");
-    asio::co_spawn(io_, playout_loop(), client::log_exception(log, "playout"));
+    player_.start();
     asio::co_spawn(io_, stats_loop(), client::log_exception(log, "stats"));
     if (options_.duration_s > 0) {
         duration_timer_.expires_after(std::chrono::microseconds(static_cast<std::int64_t>(options_.duration_s * 1e6)));
@@ -80,8 +79,7 @@ void listener::stop() {
     if (stopped_)
         return;
     stopped_ = true;
-    play_until(client::steady_now_us());  // everything due so far goes into the file
-    playout_timer_.cancel();
+    player_.stop();  // everything due so far goes into the file
     stats_timer_.cancel();
     duration_timer_.cancel();
     sink_->close();
@@ -90,35 +88,14 @@ void listener::stop() {
     const auto e2e = end_to_end_.summary();
     client::component_logger("listen")->info("channel {}: stopped after {:.1f} s; {} frames, {} missing; "
                                              "end-to-end {}", options_.channel,
-                                             static_cast<double>(samples_written_) / 48000.0,
+                                             static_cast<double>(player_.samples_written()) / 48000.0,
                                              sequence_.received(), sequence_.missing(), client::to_string(e2e));
 }
 
-asio::awaitable<void> listener::playout_loop() {
-    for (std::int64_t tick = 1; !stopped_; ++tick) {
-        playout_timer_.expires_at(client::steady_time_of(start_us_ + tick * block_us));
-        auto [error] = co_await playout_timer_.async_wait(nothrow);
-        if (error || stopped_)
-            co_return;
-        play_until(client::steady_now_us());
-    }
-}
-
-// Pulls every 10 ms block whose play time has come; each block is pulled for its nominal
-// play time, so a late timer does not shift the schedule.
-void listener::play_until(std::int64_t now_us) {
-    std::array<float, block_samples> block{};
-    for (;;) {
-        const std::int64_t play_us = start_us_ + static_cast<std::int64_t>(samples_written_) * 1'000'000 / 48000;
-        if (play_us + block_us > now_us + block_us / 2)
-            break;
-        const codec::playout_info info = playout_->pull(block, play_us);
-        if (info.playing && info.capture_known && connection_->clock().valid()) {
-            last_end_to_end_us_ = (play_us + connection_->clock().offset_us()) - (info.capture_us + channel_offset_us_);
-            end_to_end_.record(last_end_to_end_us_);
-        }
-        sink_->write(block);
-        samples_written_ += block_samples;
+void listener::on_block(const codec::playout_info& info, std::int64_t play_us) {
+    if (info.playing && info.capture_known && connection_->clock().valid()) {
+        last_end_to_end_us_ = (play_us + connection_->clock().offset_us()) - (info.capture_us + channel_offset_us_);
+        end_to_end_.record(last_end_to_end_us_);
     }
 }
 

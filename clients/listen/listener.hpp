@@ -1,6 +1,6 @@
 #pragma once
 // A listener: subscribes to one channel of a tolk server, feeds the frames into a playout
-// buffer and pulls it at the real-time rate (a steady timer every 10 ms) into an audio sink.
+// buffer and plays it at the real-time rate into an audio sink (clients/common/paced_playout).
 // Measures delivery latency (server ingress -> receipt) and end-to-end latency (booth capture
 // -> playout) with the clock offsets of protocol/PROTOCOL.md "Clocks", counts sequence gaps,
 // and reports to the server every 5 s.  Reconnects by itself.
@@ -11,6 +11,7 @@
 #include "clients/common/audio_sink.hpp"
 #include "clients/common/connection_handler.hpp"
 #include "clients/common/latency_histogram.hpp"
+#include "clients/common/paced_playout.hpp"
 #include "clients/common/playout_choice.hpp"
 #include "clients/common/sequence_tracker.hpp"
 #include "clients/common/ws_connection.hpp"
@@ -56,9 +57,8 @@ private:
     bool on_close(const client::close_info& info) override;
     void on_stopped() override;
 
-    boost::asio::awaitable<void> playout_loop();
     boost::asio::awaitable<void> stats_loop();
-    void play_until(std::int64_t now_us);
+    void on_block(const codec::playout_info& info, std::int64_t play_us);
     void update_channel(const protocol::channel_info& info);
     void restart_stream();
     protocol::listener_stats stats_message() const;
@@ -69,7 +69,7 @@ private:
     std::unique_ptr<client::audio_sink> sink_;
     std::unique_ptr<codec::playout_buffer> playout_;
     std::shared_ptr<client::ws_connection> connection_;
-    boost::asio::steady_timer playout_timer_;
+    client::paced_playout player_;
     boost::asio::steady_timer stats_timer_;
     boost::asio::steady_timer duration_timer_;
     std::function<void()> on_done_;
@@ -81,8 +81,6 @@ private:
     bool restart_pending_ = true;  // the next frame resets the playout buffer
 
     // Measurements
-    std::int64_t start_us_ = 0;
-    std::uint64_t samples_written_ = 0;
     client::sequence_tracker sequence_;
     client::latency_histogram delivery_;
     client::latency_histogram end_to_end_;

@@ -35,8 +35,11 @@ TEST(booth_messages, round_trip) {
     EXPECT_EQ(c.from, "Anna");
     EXPECT_EQ(c.from_booth, "EN");
     EXPECT_EQ(c.channel, "en");
-    booth_state s{"en", "EN", true, true, 1, "requested", true, false, 12, {"en", "fr"}, "floor"};
+    booth_state s{"en", "EN", true, true, 1, "requested", true, false, 12, {"en", "fr"}, "floor",
+                  "de", "es", "floor is de; EN works from fr, es"};
     EXPECT_EQ(round_trip(s), s);
+    EXPECT_EQ(round_trip(floor_language{"pt-BR"}).language, "pt-BR");
+    EXPECT_EQ(round_trip(floor_language{""}).language, "");  // unknown
     channel_info relay{"fr", 2, "fr", "Français", true, 3, 0, {}, "en"};
     EXPECT_EQ(round_trip(channel_list{"e", {relay}}).channels.at(0).source, "en");
 }
@@ -55,12 +58,17 @@ TEST(booth_messages, refuse_what_their_fields_do_not_allow) {
               std::string::npos);
     EXPECT_NE(refusal(R"({"type":"booth_state","channel":"en","live":true,"audience":-1})").find("audience"),
               std::string::npos);
+    EXPECT_NE(refusal(R"({"type":"floor_language"})").find("\"language\""), std::string::npos);
+    EXPECT_NE(refusal(R"({"type":"floor_language","language":"de\"><"})").find("language code"), std::string::npos);
+    EXPECT_NE(refusal(R"({"type":"floor_language","language":")" + std::string(36, 'a') + "\"}").find("35"),
+              std::string::npos);
 }
 
 TEST(booth_messages, booth_only_are_the_consoles_requests) {
     for (const control_message& m : {control_message{handover{"request"}}, control_message{cough{}},
                                     control_message{source_select{"floor"}}, control_message{output_select{"fr"}},
-                                    control_message{slow_down{}}, control_message{chat{"booths", "x", {}, {}, {}}}})
+                                    control_message{slow_down{}}, control_message{chat{"booths", "x", {}, {}, {}}},
+                                    control_message{floor_language{"de"}}})
         EXPECT_TRUE(booth_only(m)) << type_name(m);
     for (const control_message& m : {control_message{ping{}}, control_message{hello{}},
                                     control_message{listener_stats{}}, control_message{subscribe{}}})

@@ -124,6 +124,41 @@ id = "fr"
               std::string::npos);
 }
 
+TEST(config, booths_auto_relay) {
+    auto c = load_config(write_file("relay", R"(
+[booths]
+works_from = { "FR booth" = ["en", "es"] }
+pivot = "en"
+pivots = { "EN booth" = "fr" }
+[[channels]]
+id = "floor"
+language = "mul"
+[[channels]]
+id = "en"
+[[channels]]
+id = "fr"
+)"));
+    EXPECT_EQ(c.booths.works_from.at("FR booth"), (std::vector<std::string>{"en", "es"}));
+    EXPECT_EQ(c.booths.pivot, "en");
+    EXPECT_EQ(c.booths.pivots.at("EN booth"), "fr");
+    const std::string channels = "[[channels]]\nid = \"en\"\n";
+    EXPECT_NE(load_error("relay_type", "[booths]\nworks_from = { FR = \"en\" }\n" + channels)
+                  .find("booth \"FR\": works_from must be a list"),
+              std::string::npos);
+    EXPECT_NE(load_error("relay_items", "[booths]\nworks_from = { FR = [1] }\n" + channels).find("strings only"),
+              std::string::npos);
+    EXPECT_NE(load_error("relay_table", "[booths]\nworks_from = [\"en\"]\n" + channels)
+                  .find("works_from must be a table of booth names"),
+              std::string::npos);
+    EXPECT_NE(load_error("relay_tag", "[booths]\nworks_from = { FR = [\"en gb\"] }\n" + channels)
+                  .find("is not a language code"),
+              std::string::npos);
+    EXPECT_NE(load_error("relay_pivot", "[booths]\npivot = \"xx\"\n" + channels).find("pivot \"xx\" is not a channel"),
+              std::string::npos);
+    EXPECT_NE(load_error("relay_pivots", "[booths]\npivots = { FR = [\"en\"] }\n" + channels).find("a pivot is one channel id"),
+              std::string::npos);
+}
+
 TEST(config, a_broken_file_names_the_file_line_and_problem) {
     const broken_case cases[] = {
         {"syntax", "[event]\nname = \"unterminated\n[[channels]]\nid = \"en\"\n", " 2 | name"},
