@@ -18,15 +18,22 @@ export async function createEncoder(core, { bitrate, prefer }, onPacket) {
   return new WasmEncoder(core, bitrate, onPacket);
 }
 
+// WebCodecs counts its output timestamps from its first input, so a lost input block (an audio
+// glitch) would make every later packet look older than it is.  The capture times are ours
+// instead: one 20 ms packet comes out per 20 ms frame in, in order, so each packet takes the
+// oldest capture time waiting (at most MAX_PENDING: a stuck encoder does not grow memory).
+const MAX_PENDING = 50;
+
 class WebCodecsEncoder {
   constructor(config, onPacket) {
     this.kind = 'WebCodecs';
     this.failed = null;
+    this.pending = [];
     this.enc = new AudioEncoder({
       output: (chunk) => {
         const bytes = new Uint8Array(chunk.byteLength);
         chunk.copyTo(bytes);
-        onPacket(bytes, chunk.timestamp);
+        onPacket(bytes, this.pending.length ? this.pending.shift() : chunk.timestamp);
       },
       error: (e) => { this.failed = String(e); },
     });
@@ -39,6 +46,8 @@ class WebCodecsEncoder {
       timestamp: Math.round(captureUs), data: samples });
     this.enc.encode(data);
     data.close();
+    this.pending.push(captureUs);
+    if (this.pending.length > MAX_PENDING) this.pending.shift();
   }
 
   close() { try { this.enc.close(); } catch { /* closed */ } }

@@ -74,14 +74,18 @@ function onReturnStats(m) {
 }
 
 // ---- audio in: microphone → encoder → booth link -------------------------------------------
+// Every frame is encoded while the link is up, live or not: the encoder stays warm for a
+// handover, and WebCodecs' timestamps (counted from its first input) stay the capture times.
+// Only the sending waits for the server's `mic`.
 function onMicFrame(f) {
   renderLevel(f.peak);
-  const s = app.boothState;
-  if (!app.encoder || app.link?.state !== 'on' || (s && !s.mic)) return;  // a passive console's mic stays closed
+  if (!app.encoder) return;
   app.encoder.encode(f.samples, app.audio.captureClientUs(f.time));
 }
 
 function onPacket(opus, captureUs) {
+  const s = app.boothState;
+  if (app.link?.state !== 'on' || (s && !s.mic)) return;  // a passive console's mic stays closed
   const frame = app.core.serialize(app.sequence, captureUs, opus);
   app.sequence = (app.sequence + 1) >>> 0;
   app.link.sendFrame(frame);
