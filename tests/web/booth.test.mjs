@@ -199,9 +199,18 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     const js = (await stateOf(page)).returnStats.stats;
     t.diagnostic(`floor return: median floor-booth capture → console output ${lat.toFixed(1)} ms, profile "return", ` +
       `buffer ${js.current_delay_ms.toFixed(1)} ms (target ${js.target_delay_ms.toFixed(1)} ms), ${(await stateOf(page)).sampleRate} Hz`);
-    fs.writeFileSync(path.join(outDir, 'booth-return-latency.json'), JSON.stringify({ browser: 'chromium', median_ms: lat,
-      samples: (await stateOf(page)).latencies }, null, 1));
     assert.ok(lat > 0 && lat < 1000, `latency ${lat}`);
+    // The baseline of the same run: the phone app (listener profile) on the same floor, at once.
+    const phone = await context.newPage();
+    await phone.goto(`${base}/?nosw&lang=en`);
+    await phone.click('.channel[data-id="floor"]', { timeout: 10000 });
+    const phoneState = () => phone.evaluate(() => window.tolk.state());
+    await waitFor('40 phone-app latency samples', async () => (await phoneState()).latencies.length >= 40, 25000, 250);
+    const [latNow, phoneLat] = [median((await stateOf(page)).latencies.slice(-40)), median((await phoneState()).latencies.slice(-40))];
+    await phone.close();
+    t.diagnostic(`same run: console (return) ${latNow.toFixed(1)} ms, phone app (listener) ${phoneLat.toFixed(1)} ms, ratio ${(latNow / phoneLat).toFixed(2)}`);
+    fs.writeFileSync(path.join(outDir, 'booth-return-latency.json'), JSON.stringify({ browser: 'chromium', median_ms: lat,
+      console_ms_with_phone: latNow, phone_app_ms: phoneLat, samples: (await stateOf(page)).latencies }, null, 1));
 
     const ceiling = 10 ** (-1 / 20);
     const s = await waitFor('the sustained limit engaged on the squeal', async () => { const x = await stateOf(page); return x.returnStats?.limiter.sustained && x; }, 15000, 50);
