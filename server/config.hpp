@@ -75,6 +75,11 @@ struct booths_config {
     int handover_timeout_ms = 10'000;
     // A booth's A/B outputs by booth name (`?booth=NAME`): the channels it may switch between.
     std::map<std::string, std::vector<std::string>> outputs;
+    // Ear protection on what booth consoles play (codec/peak_limiter, dBFS; sent in a booth's
+    // welcome): the hard ceiling, the limit once sound stays loud, the one-minute warning level.
+    double ear_ceiling_dbfs = -1;
+    double ear_sustained_dbfs = -9;
+    double ear_warning_dbfs = -18;
 };
 
 // [cluster]: several tolk nodes over NATS (server/cluster, deploy/README.md). Empty nats_url:

@@ -94,6 +94,7 @@ function eventFile(dir) {
     `[[channels]]\nid = "floor"\nlanguage = "mul"\nlabel = "Floor"\n` +
     `[[channels]]\nid = "en"\nlanguage = "en"\nlabel = "English"\n` +
     `[[channels]]\nid = "fr"\nlanguage = "fr"\nlabel = "Français"\n` +
+    `[booths]\near_ceiling_dbfs = -3\near_sustained_dbfs = -12\near_warning_dbfs = -20\n` +
     `[auth]\nstate_dir = "${path.join(dir, 'state')}"\n`);
   return config;
 }
@@ -124,6 +125,7 @@ const stateOf = (page) => page.evaluate(() => window.tolkBooth.state());
 
 const chromiumArgs = (wav) => ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--autoplay-policy=no-user-gesture-required', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--host-resolver-rules=MAP booth.test 127.0.0.1',  // a name that is not this machine: no secure context
   `--use-file-for-fake-audio-capture=${wav}`];
 
 test('booth console in Chromium', { timeout: 240000 }, async (t) => {
@@ -137,6 +139,17 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
   const channel = async (id) => (await getJson(port, '/api/channels')).channels.find((c) => c.id === id);
   browser = await chromium.launch({ executablePath: process.env.TOLK_CHROMIUM || '/usr/bin/chromium', args: chromiumArgs(wav) });
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
+
+  await t.test('outside a secure context the console explains how to reach it over HTTPS, in the page language', async () => {
+    const page = await context.newPage();
+    await page.goto(`http://booth.test:${port}/booth?token=x&lang=es`);
+    await page.waitForSelector('#blocked:not([hidden])', { timeout: 10000 });
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    assert.match(await page.textContent('#blocked-how'), /https:\/\/booth\.test:\d+\/booth.*deploy\/README\.md/);
+    assert.match(await page.textContent('#blocked-why'), /conexión segura/);
+    assert.equal(await page.isVisible('#start'), false);
+    await page.close();
+  });
 
   for (const [variant, query] of [['WebCodecs', ''], ['wasm', '&encoder=wasm']]) {
     await t.test(`publishes with a booth token (${variant} encoder); a listener's recording correlates with the WAV`, async () => {
@@ -212,14 +225,16 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     fs.writeFileSync(path.join(outDir, 'booth-return-latency.json'), JSON.stringify({ browser: 'chromium', median_ms: lat,
       console_ms_with_phone: latNow, phone_app_ms: phoneLat, samples: (await stateOf(page)).latencies }, null, 1));
 
-    const ceiling = 10 ** (-1 / 20);
+    // The event's levels ([booths] ear_*: -3 / -12 / -20 dBFS), not the console's defaults.
+    assert.deepEqual((await stateOf(page)).limits, { ceilingDbfs: -3, sustainedDbfs: -12, warningDbfs: -20 });
+    const ceiling = 10 ** (-3 / 20);
     const s = await waitFor('the sustained limit engaged on the squeal', async () => { const x = await stateOf(page); return x.returnStats?.limiter.sustained && x; }, 15000, 50);
     const w = await waitFor('the loudness warning shown', async () => { const x = await stateOf(page); return x.earWarningShown && x; }, 30000, 250);
     t.diagnostic(`limiter: ${JSON.stringify(w.returnStats.limiter)}, loudest sample played ${w.returnStats.outPeak.toFixed(4)}`);
     assert.ok(s.returnStats.source.peakDbfs > -3, 'the squeal reached the console at full scale');
     assert.ok(w.returnStats.outPeak <= ceiling + 1e-6, `loudest sample played ${w.returnStats.outPeak} > ceiling ${ceiling}`);
     assert.match(await page.textContent('#ear-warning'), /Too loud/);
-    // What the console plays now (the squeal): at the sustained limit (-9 dBFS), not above.
+    // What the console plays now: never above the ceiling.
     const played = await page.evaluate((n) => window.tolkBooth.capture(n), RATE / 2);
     const loudest = played.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     t.diagnostic(`captured output peak ${loudest.toFixed(3)}`);
@@ -231,10 +246,10 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
   });
 
   await t.test('handover between two consoles of one booth: the listener hears one continuous channel', async () => {
-    const url = async () => `${base}/booth?token=${encodeURIComponent(await issueToken(config, 'fr'))}&booth=FR`;
-    const a = await openConsole(context, await url());
+    const url = async (lang) => `${base}/booth?token=${encodeURIComponent(await issueToken(config, 'fr'))}&booth=FR&lang=${lang}`;
+    const a = await openConsole(context, await url('en'));
     await waitFor('A live', async () => (await stateOf(a)).air === 'live', 15000, 100);
-    const b = await openConsole(context, await url());
+    const b = await openConsole(context, await url('fr'));
     await waitFor('B joined, passive', async () => { const s = await stateOf(b); return s.boothState && !s.boothState.live && s.air === 'off'; }, 15000, 100);
     // The listener as a phone hears it (the adaptive buffer), and the channel's on-air flag.
     const rec = record(port, 'fr', 7, 'booth-handover', 'adaptive');
@@ -245,6 +260,7 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     await waitFor('A sees the request', async () => (await stateOf(a)).boothState?.handover === 'requested', 5000, 50);
     await a.keyboard.press('h');  // A accepts
     await waitFor('B live, A passive', async () => (await stateOf(b)).air === 'live' && (await stateOf(a)).air === 'off', 5000, 50);
+    assert.equal(await b.textContent('#onair'), 'À L’ANTENNE', 'B speaks French');
     const { stats } = await rec;
     clearInterval(watch);
     const p = stats.playout;

@@ -66,6 +66,7 @@ export class BoothCore extends AudioCore {
     this.x.tolk_limiter_process(l, ptr, samples.length);
     samples.set(new Float32Array(this.x.memory.buffer, ptr, samples.length));
   }
+  destroyLimiter(l) { this.x.tolk_limiter_destroy(l); }
   limiterLatencySamples(l) { return this.x.tolk_limiter_latency_samples(l); }
   limiterState(l) {
     this.x.tolk_limiter_state(l, this.limiterPtr);

@@ -1,5 +1,8 @@
 // The booth console's words in English, French and Spanish (as the phone app: clients/web/
-// listen/src/i18n.js).  Channel labels come from the event.
+// listen/src/i18n.js, whose pickLanguage chooses among the same three).  Channel labels come
+// from the event.
+export { pickLanguage } from '../../listen/src/i18n.js';
+
 export const STRINGS = {
   en: {
     title: 'Booth console', onAir: 'ON AIR', off: 'OFF', cough: 'COUGH', connecting: 'Connecting…',
@@ -74,14 +77,6 @@ export const STRINGS = {
     booth: 'Cabina {name}', alone: 'solo', partners: '{n} colega(s)',
   },
 };
-
-export function pickLanguage(stored, browserLanguages) {
-  for (const l of [stored, ...(browserLanguages || [])]) {
-    const base = (l || '').toLowerCase().split('-')[0];
-    if (STRINGS[base]) return base;
-  }
-  return 'en';
-}
 
 export function translate(lang, key, vars = {}) {
   const s = STRINGS[lang]?.[key] ?? STRINGS.en[key] ?? key;

@@ -22,6 +22,7 @@ const save = (k, v) => { try { store?.setItem(`tolk.booth.${k}`, JSON.stringify(
 
 // Ear protection (codec/peak_limiter's defaults): the hard ceiling, the limit for sound that
 // stays loud over 100 ms, the one-minute warning level.
+// The event may set its own ([booths] ear_*, in the booth's welcome).
 const LIMITS = { ceilingDbfs: -1, sustainedDbfs: -9, warningDbfs: -18 };
 
 // The token's claims (a PASETO v4.public token: the payload is readable, the server checks
@@ -49,7 +50,7 @@ const app = {
   boothState: null, link: null, feed: null, audio: null, core: null, encoder: null,
   coughHeld: false, note: '', final: '', taken: false, serverError: '',
   returnStats: null, latency: new LatencyTrack(), micSettings: null,
-  lastAuto: '', sequence: 0, bitrate: 32000,
+  lastAuto: '', sequence: 0, bitrate: 32000, limits: LIMITS,
 };
 const t = (k, v) => translate(app.lang, k, v);
 const draw = () => render(app);
@@ -105,6 +106,10 @@ function onBoothMessage(m) {
   if (m.type === 'welcome') {
     app.final = ''; app.taken = false;
     ensureEncoder(m.bitrate > 0 ? m.bitrate : 32000).then(draw);
+    if (typeof m.ear_ceiling_dbfs === 'number') {  // the event's ear protection ([booths] ear_*)
+      app.limits = { ceilingDbfs: m.ear_ceiling_dbfs, sustainedDbfs: m.ear_sustained_dbfs, warningDbfs: m.ear_warning_dbfs };
+      app.audio.post({ type: 'limits', limits: app.limits });
+    }
     app.link.send({ type: 'source', source: app.feed.source });
   } else if (m.type === 'booth_state') {
     app.boothState = m;

@@ -12,7 +12,7 @@ export function installTestHooks(app, captures, start) {
       air: airState(app).cls, link: app.link?.state ?? null, boothState: app.boothState, source: app.feed?.source ?? null,
       encoder: app.encoder?.kind ?? null, encoderFailed: app.encoder?.failed ?? null, sent: app.link?.sent ?? 0,
       dropped: app.link?.dropped ?? 0, returnStats: app.returnStats, latencies: [...app.latency.history],
-      note: app.note, micSettings: app.micSettings, sampleRate: app.audio?.ctx.sampleRate ?? null,
+      note: app.note, limits: app.limits, micSettings: app.micSettings, sampleRate: app.audio?.ctx.sampleRate ?? null,
       earWarningShown: !document.getElementById('ear-warning').hidden, banner: document.getElementById('banner').textContent,
     }),
     capture: (samples) => new Promise((resolve) => {

@@ -6,7 +6,8 @@
 //                   the console plays goes through it) → output; with the input quality of the
 //                   source (ISO 24019: level, clipping, bandwidth, concealment) measured on what
 //                   it decodes, and the limiter's own state.
-// Messages in ('tolk-return'): {type:'frame', data}, {type:'source', channel}, {type:'volume', value}
+// Messages in ('tolk-return'): {type:'frame', data}, {type:'source', channel}, {type:'volume', value},
+//   {type:'limits', limits:{ceilingDbfs, sustainedDbfs, warningDbfs}}
 //   {type:'capture', samples, id} (test build only: what the console plays, after the limiter)
 // Messages out: 'tolk-capture' {type:'frame', samples, time, peak}; 'tolk-return' {type:'stats', ...}
 import { BoothCore } from './booth_core.js';
@@ -105,6 +106,9 @@ class TolkReturn extends AudioWorkletProcessor {
       this.channel = m.channel;
       this.core.resetBandwidth(this.bandwidth);
       this.meter = new SourceMeter();
+    } else if (m.type === 'limits') {  // the event's levels: a new limiter (null: refused, keep the old)
+      const l = this.core.createLimiter(m.limits, sampleRate);
+      if (l) { this.core.destroyLimiter(this.limiter); this.limiter = l; }
     } else if (m.type === 'volume') {
       this.volume = m.value;
     } else if (TOLK_TEST_HOOKS && m.type === 'capture') {
