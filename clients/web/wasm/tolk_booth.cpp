@@ -1,39 +1,25 @@
 // The booth console's part of the WebAssembly audio core (clients/web/booth): the Opus encoder
 // for a browser without WebCodecs, protocol/'s frame serializer (the one implementation of the
-// wire format, also for WebCodecs' packets), codec/'s peak limiter (ear protection on all the
-// console plays) and bandwidth estimator (ISO 24019: is the speaker on a telephone line?).
-// Each object has one owner: the encoder and serializer the page's main thread, the limiter
-// and estimator the AudioWorklet.  Options that codec/ would refuse (it throws, and this build
+// wire format, also for WebCodecs' packets) and codec/'s bandwidth estimator (ISO 24019: is the
+// speaker on a telephone line?).  The limiter is in tolk_limiter.cpp (the phone app has it too).
+// Each object has one owner: the encoder and serializer the page's main thread, the estimator
+// the AudioWorklet.  Options that codec/ would refuse (it throws, and this build
 // aborts on a throw) are checked here first and answered with null.
 
 #include "codec/bandwidth_estimator.hpp"
 #include "codec/opus_encoder.hpp"
-#include "codec/peak_limiter.hpp"
 #include "protocol/audio_frame.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
 
 namespace {
 
 using tolk::codec::bandwidth_estimator;
-using tolk::codec::limiter_options;
 using tolk::codec::opus_encoder;
-using tolk::codec::peak_limiter;
 
 std::size_t count(int n) { return n > 0 ? static_cast<std::size_t>(n) : 0; }
-
-// What tolk_limiter_state writes: 6 doubles.
-struct limiter_report {
-    double sustained;
-    double warning;
-    double minute_dbfs;
-    double gain_reduction_db;
-    double limited_samples;
-    double clipped_samples;
-};
 
 }  // namespace
 
@@ -73,32 +59,6 @@ int tolk_serialize_frame(double sequence, double capture_us, int flags, const st
     h.capture_us = static_cast<std::int64_t>(capture_us);
     return static_cast<int>(tolk::protocol::serialize_audio_frame(h, std::span(opus, count(opus_size)),
                                                                   std::span(out, count(out_size))));
-}
-
-// A limiter at `rate` Hz with the given levels (dBFS), or null for levels codec/ refuses
-// (ceiling -40..0, sustained -60..ceiling, warning -60..0).
-peak_limiter* tolk_limiter_create(double ceiling_dbfs, double sustained_dbfs, double warning_dbfs, int rate) {
-    if (!(ceiling_dbfs <= 0 && ceiling_dbfs >= -40) || !(sustained_dbfs <= ceiling_dbfs && sustained_dbfs >= -60) ||
-        !(warning_dbfs <= 0 && warning_dbfs >= -60) || rate < 8000 || rate > 384000)
-        return nullptr;
-    limiter_options o;
-    o.ceiling_dbfs = ceiling_dbfs;
-    o.sustained_dbfs = sustained_dbfs;
-    o.warning_dbfs = warning_dbfs;
-    o.sample_rate = rate;
-    return new peak_limiter(o);
-}
-void tolk_limiter_destroy(peak_limiter* l) { delete l; }
-void tolk_limiter_process(peak_limiter* l, float* samples, int n) { l->process(std::span(samples, count(n))); }
-// The limiter's look-ahead delay, in samples.
-int tolk_limiter_latency_samples(const peak_limiter* l) { return static_cast<int>(l->latency_samples()); }
-// Writes a limiter_report (6 doubles) at `out`.
-void tolk_limiter_state(const peak_limiter* l, double* out) {
-    const auto& s = l->state();
-    const limiter_report r{s.sustained ? 1.0 : 0.0, s.warning ? 1.0 : 0.0, s.minute_dbfs, s.gain_reduction_db,
-                           static_cast<double>(s.limited_samples), static_cast<double>(s.clipped_samples)};
-    static_assert(sizeof r == 6 * sizeof(double));
-    std::memcpy(out, &r, sizeof r);
 }
 
 // A bandwidth estimator for 48 kHz audio with codec/'s defaults.

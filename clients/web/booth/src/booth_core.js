@@ -1,11 +1,9 @@
 // The booth console's calls into tolk_booth.wasm (clients/web/wasm/tolk_booth.cpp) on top of
-// the phone app's AudioCore (the same module instance: jitter buffers, frame parser): the Opus
-// encoder and protocol/'s frame serializer (main thread), codec/'s peak limiter and bandwidth
-// estimator (AudioWorklet).  One owner per instance; the module's memory may grow, so every
+// the phone app's AudioCore (the same module instance: jitter buffers, frame parser, limiter):
+// the Opus encoder and protocol/'s frame serializer (main thread), codec/'s bandwidth
+// estimator (AudioWorklet; the peak limiter is AudioCore's, the phone app uses it too).  One owner per instance; the module's memory may grow, so every
 // view is taken fresh after a call.
 import { AudioCore } from '../../listen/src/audio_core.js';
-
-const LIMITER_FIELDS = ['sustained', 'warning', 'minute_dbfs', 'gain_reduction_db', 'limited_samples', 'clipped_samples'];
 
 export class BoothCore extends AudioCore {
   constructor(wasmBytes) {
@@ -16,7 +14,6 @@ export class BoothCore extends AudioCore {
     this.packetPtr = this.x.tolk_alloc(this.packetCap);
     this.wireCap = this.packetCap + 28;
     this.wirePtr = this.x.tolk_alloc(this.wireCap);
-    this.limiterPtr = this.x.tolk_alloc(LIMITER_FIELDS.length * 8);
   }
 
   // Float samples into module memory (grown as needed); returns the pointer.
@@ -55,25 +52,7 @@ export class BoothCore extends AudioCore {
     return new Uint8Array(this.x.memory.buffer, this.wirePtr, n).slice();
   }
 
-  // ---- limiter and bandwidth (AudioWorklet) ----
-  // A limiter, or null for levels codec/ refuses.
-  createLimiter({ ceilingDbfs, sustainedDbfs, warningDbfs }, rate) {
-    return this.x.tolk_limiter_create(ceilingDbfs, sustainedDbfs, warningDbfs, rate) || null;
-  }
-  // Limits `samples` (a Float32Array) in place.
-  limit(l, samples) {
-    const ptr = this.pcm(samples);
-    this.x.tolk_limiter_process(l, ptr, samples.length);
-    samples.set(new Float32Array(this.x.memory.buffer, ptr, samples.length));
-  }
-  destroyLimiter(l) { this.x.tolk_limiter_destroy(l); }
-  limiterLatencySamples(l) { return this.x.tolk_limiter_latency_samples(l); }
-  limiterState(l) {
-    this.x.tolk_limiter_state(l, this.limiterPtr);
-    const v = new Float64Array(this.x.memory.buffer, this.limiterPtr, LIMITER_FIELDS.length);
-    return Object.fromEntries(LIMITER_FIELDS.map((k, i) => [k, k === 'sustained' || k === 'warning' ? v[i] === 1 : v[i]]));
-  }
-
+  // ---- bandwidth (AudioWorklet; the limiter is AudioCore's) ----
   createBandwidth() { return this.x.tolk_bandwidth_create(); }
   addBandwidth(b, samples) { this.x.tolk_bandwidth_add(b, this.pcm(samples), samples.length); }
   bandwidthHz(b) { return this.x.tolk_bandwidth_hz(b); }

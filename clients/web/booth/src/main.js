@@ -13,6 +13,7 @@ import { render, renderLevel, channelName } from './render.js';
 import { setupControls, showProcessing, showMics, addChat } from './controls.js';
 import { pickLanguage, translate } from './i18n.js';
 import { endToEndLatencyMs, LatencyTrack } from '../../listen/src/latency.js';
+import { EAR_LIMITS } from '../../listen/src/audio_core.js';
 import { installTestHooks } from './test_hooks.js';
 
 const params = new URLSearchParams(location.search);
@@ -20,10 +21,9 @@ const store = (() => { try { return window.localStorage; } catch { return null; 
 const saved = (k, d) => { try { return JSON.parse(store?.getItem(`tolk.booth.${k}`)) ?? d; } catch { return d; } };
 const save = (k, v) => { try { store?.setItem(`tolk.booth.${k}`, JSON.stringify(v)); } catch { /* blocked */ } };
 
-// Ear protection (codec/peak_limiter's defaults): the hard ceiling, the limit for sound that
-// stays loud over 100 ms, the one-minute warning level.
-// The event may set its own ([booths] ear_*, in the booth's welcome).
-const LIMITS = { ceilingDbfs: -1, sustainedDbfs: -9, warningDbfs: -18 };
+// Ear protection starts at codec/peak_limiter's defaults; the event may set its own levels
+// ([booths] ear_*, in the booth's welcome).
+const LIMITS = EAR_LIMITS;
 
 // The token's claims (a PASETO v4.public token: the payload is readable, the server checks
 // the signature): the channels it may publish, for a link without ?channel=.
