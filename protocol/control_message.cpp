@@ -107,13 +107,22 @@ void codec<welcome>::to(json& j, const welcome& m) {
     }
     if (m.bitrate > 0)
         j["bitrate"] = m.bitrate;
+    if (m.ear) {
+        j["ear_ceiling_dbfs"] = m.ear_ceiling_dbfs;
+        j["ear_sustained_dbfs"] = m.ear_sustained_dbfs;
+        j["ear_warning_dbfs"] = m.ear_warning_dbfs;
+    }
 }
 welcome codec<welcome>::from(const json& j) {
     return {get<std::string>(j, "session"), get_int_or<int>(j, "protocol", 1, 1, 0xffff),
             get<std::string>(j, "role"),    get_or<std::string>(j, "event", ""),
             get_us(j, "server_time_us"),    get_or<std::string>(j, "channel", ""),
             get_int_or<std::uint16_t>(j, "channel_number", 0, 0, 0xffff),
-            get_int_or<int>(j, "bitrate", 0, 0, 1000000)};
+            get_int_or<int>(j, "bitrate", 0, 0, 1000000),
+            j.contains("ear_ceiling_dbfs"),
+            get_real_or(j, "ear_ceiling_dbfs", -1, -40, 0),
+            get_real_or(j, "ear_sustained_dbfs", -9, -60, 0),
+            get_real_or(j, "ear_warning_dbfs", -18, -60, 0)};
 }
 
 void codec<channel_list>::to(json& j, const channel_list& m) {

@@ -34,6 +34,12 @@ struct welcome {
     std::string channel;    // booth only: the channel it publishes
     std::uint16_t channel_number = 0;
     int bitrate = 0;        // booth only: the Opus bit/s the event asks for (0: not said)
+    // Booth only: the console's ear protection in dBFS, from the event's [booths] ear_* (`ear`
+    // false: not said; the console keeps its own defaults, these).
+    bool ear = false;
+    double ear_ceiling_dbfs = -1;
+    double ear_sustained_dbfs = -9;
+    double ear_warning_dbfs = -18;
 };
 
 struct channel_info {

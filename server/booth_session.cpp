@@ -144,6 +144,10 @@ void booth_session::go_on_air() {
     w.channel = channel_id_;
     w.channel_number = *channel_;
     w.bitrate = ctx_.config.bitrate;
+    w.ear = true;
+    w.ear_ceiling_dbfs = ctx_.config.booths.ear_ceiling_dbfs;
+    w.ear_sustained_dbfs = ctx_.config.booths.ear_sustained_dbfs;
+    w.ear_warning_dbfs = ctx_.config.booths.ear_warning_dbfs;
     send(w);
     start_tick();
 }

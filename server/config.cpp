@@ -263,7 +263,8 @@ void read_booths(const toml::value& root, server_config& c) {
     if (!root.contains("booths"))
         return;
     const auto& b = root.at("booths");
-    check_known_keys(b, {"policy", "handover_timeout_ms", "outputs", "works_from", "pivot", "pivots", "floor"});
+    check_known_keys(b, {"policy", "handover_timeout_ms", "outputs", "works_from", "pivot", "pivots", "floor",
+                         "ear_ceiling_dbfs", "ear_sustained_dbfs", "ear_warning_dbfs"});
     const auto policy = get_or<std::string>(b, "policy", "interlock");
     if (policy == "override")
         c.booths.policy = booth_policy::override;
@@ -271,6 +272,9 @@ void read_booths(const toml::value& root, server_config& c) {
         fail_at(b.at("policy"), "policy \"" + policy + "\" is not known", "\"interlock\" or \"override\"");
     c.booths.handover_timeout_ms = get_or<int>(b, "handover_timeout_ms", c.booths.handover_timeout_ms);
     c.booths.outputs = get_or<std::map<std::string, std::vector<std::string>>>(b, "outputs", {});
+    c.booths.ear_ceiling_dbfs = get_or<double>(b, "ear_ceiling_dbfs", c.booths.ear_ceiling_dbfs);
+    c.booths.ear_sustained_dbfs = get_or<double>(b, "ear_sustained_dbfs", c.booths.ear_sustained_dbfs);
+    c.booths.ear_warning_dbfs = get_or<double>(b, "ear_warning_dbfs", c.booths.ear_warning_dbfs);
     read_auto_relay(b, c.booths);
 }
 
@@ -420,6 +424,12 @@ void validate(const server_config& c) {
             throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");
     if (c.booths.handover_timeout_ms < 0 || c.booths.handover_timeout_ms > 3'600'000)
         throw config_error("handover_timeout_ms must be within 0..3600000 (0: never by itself)");
+    const auto& ear = c.booths;  // the ranges codec/peak_limiter accepts
+    if (!(ear.ear_ceiling_dbfs >= -40 && ear.ear_ceiling_dbfs <= 0) ||
+        !(ear.ear_sustained_dbfs >= -60 && ear.ear_sustained_dbfs <= ear.ear_ceiling_dbfs) ||
+        !(ear.ear_warning_dbfs >= -60 && ear.ear_warning_dbfs <= 0))
+        throw config_error("[booths] ear protection: ear_ceiling_dbfs must be within -40..0, ear_sustained_dbfs within "
+                           "-60..ear_ceiling_dbfs, ear_warning_dbfs within -60..0 (dBFS)");
     for (const auto& [booth, outputs] : c.booths.outputs) {
         if (outputs.empty() || outputs.size() > 2)
             throw config_error("booth \"" + booth + "\": outputs must list one or two channels (A, B)");

@@ -84,6 +84,11 @@ struct booths_config {
     std::map<std::string, std::string> pivots;
     // The floor channel's id; empty: the channel with id "floor", else the first of language "mul".
     std::string floor;
+    // Ear protection on what booth consoles play (codec/peak_limiter, dBFS; sent in a booth's
+    // welcome): the hard ceiling, the limit once sound stays loud, the one-minute warning level.
+    double ear_ceiling_dbfs = -1;
+    double ear_sustained_dbfs = -9;
+    double ear_warning_dbfs = -18;
 };
 
 // [cluster]: several tolk nodes over NATS (server/cluster, deploy/README.md). Empty nats_url:

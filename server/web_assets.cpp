@@ -56,6 +56,8 @@ const web_asset* web_assets::find(std::string_view path) const {
         path = "/index.html";
     else if (path == "/tech" || path == "/tech/")  // the technician's console
         path = "/tech/index.html";
+    else if (path == "/booth" || path == "/booth/")  // the interpreter's booth console
+        path = "/booth/index.html";
     if (path.find("..") != std::string_view::npos)
         return nullptr;
     auto it = files_.find(path);

@@ -1,4 +1,5 @@
-// Builds the listener app into OUT (served by tolk-server at /): bundles the page script and
+// Builds the listener app into OUT (served by tolk-server at /; the technician's console in
+// OUT/tech, the booth console in OUT/booth, at the end): bundles the page script and
 // the AudioWorklet with esbuild, copies the shell, draws the PNG icons, fills in the service
 // worker's shell list, and writes a .gz beside every text/wasm file.
 // Then the test build into TEST_OUT (default: OUT-test, e.g. build/web/listen-test): the same
@@ -87,7 +88,7 @@ console.log(`tolk-web: ${path.relative(process.cwd(), out) || out}: first play $
 fs.rmSync(testOut, { recursive: true, force: true });
 fs.mkdirSync(testOut, { recursive: true });
 for (const f of fs.readdirSync(out)) {
-  if (!f.endsWith('.gz') && f !== 'build-info.json' && f !== 'tech') fs.copyFileSync(path.join(out, f), path.join(testOut, f));
+  if (!f.endsWith('.gz') && f !== 'build-info.json' && f !== 'tech' && f !== 'booth') fs.copyFileSync(path.join(out, f), path.join(testOut, f));
 }
 await bundle(testOut, true);
 
@@ -106,3 +107,25 @@ for (const f of fs.readdirSync(techOut)) {
   if (/\.(html|js|css)$/.test(f)) fs.writeFileSync(path.join(techOut, `${f}.gz`), zlib.gzipSync(fs.readFileSync(path.join(techOut, f)), { level: 9 }));
 }
 console.log(`tolk-web: technician's console in ${path.relative(process.cwd(), techOut) || techOut}`);
+
+// The booth console into OUT/booth (served at /booth): its page script and its AudioWorklet
+// (capture and floor return), with tolk_booth.wasm (the audio core with the encoder, limiter
+// and bandwidth estimator, already there).  Its test build (TOLK_TEST_HOOKS, booth/src/
+// test_hooks.js) goes to TEST_OUT/booth, beside the phone app's.
+const boothSrc = path.join(here, 'booth');
+async function bundleBooth(dir, testHooks) {
+  fs.mkdirSync(dir, { recursive: true });
+  const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none',
+    logLevel: 'warning', define: { TOLK_TEST_HOOKS: String(testHooks) } };
+  await esbuild.build({ ...common, entryPoints: [path.join(boothSrc, 'src/main.js')], outfile: path.join(dir, 'app.js'), format: 'esm' });
+  await esbuild.build({ ...common, entryPoints: [path.join(boothSrc, 'src/worklet.js')], outfile: path.join(dir, 'worklet.js'), format: 'iife' });
+  for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(boothSrc, f), path.join(dir, f));
+}
+const boothOut = path.join(out, 'booth');
+await bundleBooth(boothOut, false);
+for (const f of fs.readdirSync(boothOut)) {
+  if (/\.(html|js|css|wasm)$/.test(f)) fs.writeFileSync(path.join(boothOut, `${f}.gz`), zlib.gzipSync(fs.readFileSync(path.join(boothOut, f)), { level: 9 }));
+}
+await bundleBooth(path.join(testOut, 'booth'), true);
+fs.copyFileSync(path.join(boothOut, 'tolk_booth.wasm'), path.join(testOut, 'booth', 'tolk_booth.wasm'));
+console.log(`tolk-web: booth console in ${path.relative(process.cwd(), boothOut) || boothOut}`);

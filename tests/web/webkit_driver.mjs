@@ -21,7 +21,8 @@ async function wd(base, method, p, body) {
 
 // Starts the driver; resolves {session(), stop()}.  session() opens a MiniBrowser and resolves
 // {goto(url), exec(script, args), execAsync(script, args), click(css), screenshot(), close()}.
-export async function startWebKit() {
+// browserArgs: more MiniBrowser options (WebKitSettings switches, e.g. --enable-mock-capture-devices=true).
+export async function startWebKit({ browserArgs = [] } = {}) {
   const wdPort = 40000 + Math.floor(Math.random() * 20000);
   const driver = run('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', driverBin, `--port=${wdPort}`]);
   const base = `http://127.0.0.1:${wdPort}`;
@@ -29,7 +30,7 @@ export async function startWebKit() {
   const session = async () => {
     const created = await wd(base, 'POST', '/session', { capabilities: { alwaysMatch: {
       browserName: 'MiniBrowser',
-      'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation', '--geometry=390x844'] } } } });
+      'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation', '--geometry=390x844', ...browserArgs] } } } });
     const s = `/session/${created.sessionId}`;
     return {
       goto: (url) => wd(base, 'POST', `${s}/url`, { url }),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds tolk_audio.wasm: the given C++ sources (the list lives in clients/web/CMakeLists.txt)
-# + libopus (decoder), compiled by Debian's emcc.
+# Builds tolk_audio.wasm (the phone app) or tolk_booth.wasm (the booth console: also the
+# encoder, limiter, bandwidth estimator): the given C++ sources (the list lives in clients/web/CMakeLists.txt)
+# + libopus, compiled by Debian's emcc.
 #   build.sh REPO_ROOT WORK_DIR OUTPUT.wasm OPUS_CACHE_DIR SOURCE.cpp...
 # libopus is the tarball `./tolk deps` put in OPUS_CACHE_DIR (version and sha256 in opus.pin);
 # this script never downloads or installs anything.  Objects are cached in WORK_DIR.
@@ -54,7 +55,11 @@ if [ ! -f libopus.a ]; then
   emar rcs libopus.a opus-obj/*.o
 fi
 
-exports=_tolk_create,_tolk_destroy,_tolk_profile_count,_tolk_profile_name,_tolk_frame_channel,_tolk_push,_tolk_pull,_tolk_last_capture_us,_tolk_stats,_tolk_stats_size,_tolk_stats_field_count,_tolk_stats_field_name,_tolk_stats_field_offset,_tolk_alloc,_tolk_free
+# The exports: every tolk_* function the given clients/web/wasm/*.cpp files define (their
+# extern "C" API, one definition a line starting with its return type).
+exports=$(grep -hoE '^[a-z_:][a-z0-9_:<> *]*[ *](tolk_[a-z0-9_]+)\(' $(printf '%s\n' "${srcs[@]}" | grep '/clients/web/wasm/') |
+  grep -oE 'tolk_[a-z0-9_]+' | sort -u | sed 's/^/_/' | paste -sd, -)
+[ -n "$exports" ] || { log "no tolk_* functions to export"; exit 1; }
 log "linking $(basename "$out")"
 mkdir -p "$(dirname "$out")"
 emcc -std=c++20 "${flags[@]}" -I"$root" -Iopus-src/include "${srcs[@]}" libopus.a -o "$out.tmp.wasm" \

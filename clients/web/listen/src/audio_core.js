@@ -28,6 +28,13 @@ export function profileNames(x) {
   return names;
 }
 
+// What tolk_limiter_state writes, in order.
+const LIMITER_FIELDS = ['sustained', 'warning', 'minute_dbfs', 'gain_reduction_db', 'limited_samples', 'clipped_samples'];
+
+// Ear protection's defaults (codec/peak_limiter): the hard ceiling, the limit once sound stays
+// loud for 100 ms, the one-minute warning level, in dBFS.
+export const EAR_LIMITS = { ceilingDbfs: -1, sustainedDbfs: -9, warningDbfs: -18 };
+
 // The phone app's profile: fewest interruptions, delay up to a ceiling (issue 16).
 export const APP_PROFILE = 'listener';
 
@@ -50,6 +57,7 @@ export class AudioCore {
     this.outPtr = this.x.tolk_alloc(this.outCap * 4);
     this.statsLayout = statsLayout(this.x);
     this.statsPtr = this.x.tolk_alloc(this.statsLayout.size);
+    this.limiterPtr = this.x.tolk_alloc(LIMITER_FIELDS.length * 8);
   }
 
   // A jitter buffer with codec/'s playout profile `profile` (by name); throws for a name the
@@ -81,6 +89,26 @@ export class AudioCore {
     const playing = this.x.tolk_pull(handle, this.outPtr, count, nowUs) === 1;
     return { samples: new Float32Array(this.x.memory.buffer, this.outPtr, count), playing,
       captureUs: this.x.tolk_last_capture_us(handle) };
+  }
+
+  // ---- ear protection: codec/'s peak limiter (clients/web/wasm/tolk_limiter.cpp) ----
+  // A limiter at `rate` Hz, or null for levels codec/ refuses.
+  createLimiter({ ceilingDbfs, sustainedDbfs, warningDbfs }, rate) {
+    return this.x.tolk_limiter_create(ceilingDbfs, sustainedDbfs, warningDbfs, rate) || null;
+  }
+  destroyLimiter(l) { this.x.tolk_limiter_destroy(l); }
+  limiterLatencySamples(l) { return this.x.tolk_limiter_latency_samples(l); }
+  // Limits `samples` (a Float32Array, at most outCap) in place, through the output scratch.
+  limit(l, samples) {
+    const n = Math.min(samples.length, this.outCap);
+    new Float32Array(this.x.memory.buffer, this.outPtr, n).set(samples.subarray(0, n));
+    this.x.tolk_limiter_process(l, this.outPtr, n);
+    samples.set(new Float32Array(this.x.memory.buffer, this.outPtr, n));
+  }
+  limiterState(l) {
+    this.x.tolk_limiter_state(l, this.limiterPtr);
+    const v = new Float64Array(this.x.memory.buffer, this.limiterPtr, LIMITER_FIELDS.length);
+    return Object.fromEntries(LIMITER_FIELDS.map((k, i) => [k, k === 'sustained' || k === 'warning' ? v[i] === 1 : v[i]]));
   }
 
   stats(handle) {

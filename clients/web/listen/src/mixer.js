@@ -1,12 +1,13 @@
 // Mixes the channels the listener hears (the interpretation, and the floor underneath at the
-// listener's level) out of one jitter buffer each, at the output's sample rate.  Runs where
+// listener's level) out of one jitter buffer each, at the output's sample rate, through the
+// peak limiter (ear protection).  Runs where
 // the audio is rendered: inside the AudioWorklet, or in a ScriptProcessorNode callback on the
 // fallback path.  Talks to the page by messages only (post(msg) out, handle(msg) in).
 //   in:  {type:'frame', data:ArrayBuffer}   {type:'streams', streams:[{channel, gain, retireWhen?}], reset?}
 //        {type:'volume', value}  {type:'capture', samples, id} (test build only)
 //   out: {type:'stats', streams:[{channel, handle, playing, captureUs, audioUs, profile, stats}], rejectedFrames}
 //        {type:'retired', channel}  {type:'captured', id, samples:Float32Array} (test build only)
-import { AudioCore, APP_PROFILE } from './audio_core.js';
+import { AudioCore, APP_PROFILE, EAR_LIMITS } from './audio_core.js';
 
 const RATE = 48000;
 const STATS_EVERY_S = 0.25;
@@ -21,6 +22,10 @@ export class Mixer {
     this.acc = 0;
     this.lastStats = 0;
     this.rejected = 0;  // frames that did not parse (ignored, counted in the stats)
+    // Ear protection on everything the phone plays (codec/peak_limiter, its default levels): a
+    // feedback squeal in a booth never reaches an earbud above -1 dBFS.
+    this.limiter = this.core.createLimiter(EAR_LIMITS, outputRate);
+    this.limiterDelayUs = this.limiter ? this.core.limiterLatencySamples(this.limiter) / outputRate * 1e6 : 0;
   }
 
   handle(msg, nowUs) {
@@ -82,6 +87,7 @@ export class Mixer {
         out[i] += g * (src[j] * (1 - f) + (j + 1 < k ? src[j + 1] : src[j]) * f);
       }
     }
+    if (this.limiter) this.core.limit(this.limiter, out);
     if (TOLK_TEST_HOOKS && this.capture) {  // test build only (test_hooks.js)
       const c = this.capture;
       const m = Math.min(n, c.buf.length - c.n);
@@ -93,7 +99,8 @@ export class Mixer {
       this.lastStats = nowUs;
       const streams = [];
       for (const [channel, s] of this.streams) {
-        streams.push({ channel, handle: s.handle, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs, profile: APP_PROFILE,
+        // audioUs: when this block's first sample leaves the limiter's look-ahead.
+        streams.push({ channel, handle: s.handle, playing: s.playing, captureUs: s.captureUs, audioUs: nowUs + this.limiterDelayUs, profile: APP_PROFILE,
           stats: this.core.stats(s.handle) });
       }
       this.post({ type: 'stats', streams, rejectedFrames: this.rejected });
