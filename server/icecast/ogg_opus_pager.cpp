@@ -87,8 +87,8 @@ std::string stream_headers(const ogg_stream_page& page, const codec::ogg_opus_ta
     auto head = codec::opus_head_packet({});
     head[9] = static_cast<std::uint8_t>(page.channels);  // RFC 7845 5.1: the output channel count
     std::string out;
-    append_ogg_page(head, bos_flag, 0, page.serial, page.sequence - 2, out);
-    append_ogg_page(codec::opus_tags_packet(tags), 0, 0, page.serial, page.sequence - 1, out);
+    append_ogg_page(head, bos_flag, 0, page.serial, 0, out);
+    append_ogg_page(codec::opus_tags_packet(tags), 0, 0, page.serial, 1, out);
     return out;
 }
 

@@ -7,12 +7,17 @@
 // booth, a chained source) the stream is ended (an EOS page holding one empty Opus frame, which
 // decoders conceal) and a new one begins, with its own serial.
 //
-// What differs per listener is only where it starts: stream_headers() gives the OpusHead and
-// OpusTags pages of a page's stream numbered so that this page follows them, so a player that
-// joins mid-stream (or after its own queue dropped audio) reads a valid stream: headers, then
-// pages in sequence, the first with a granule position past its samples (RFC 7845 4.4: a
-// stream that starts at a later time). Audio a listener misses later (dropped to the live edge)
-// shows as a gap in the sequence numbers, which players treat as loss.
+// What differs per listener is only where it starts: a player that joins mid-stream gets the
+// stream's OpusHead and OpusTags pages (stream_headers(), pages 0 and 1) and then the shared
+// pages from the live edge, the first with a granule position past its samples (RFC 7845 4.4:
+// a stream that starts at a later time) and a sequence number past 2. That is what Icecast
+// sends a listener joining a mount (its stored header pages, then the source's pages as they
+// are): libogg players (opusdec, VLC) see one page missing before the first audio and play on,
+// ffmpeg and browsers ignore sequence numbers. Numbering the headers so that the first page
+// follows them would not do: libogg's ogg_stream_init expects a stream's first page to be page
+// 0 and reads a BOS page numbered otherwise as a gap before OpusHead (opusinfo: "Invalid header
+// page"). Audio a listener misses later (dropped to the live edge) is a gap too, which players
+// conceal.
 //
 // Not thread-safe: one per channel, used under channel_pages' lock. Per page it costs one CRC
 // over ~100 bytes and one allocation.
@@ -62,9 +67,8 @@ private:
     std::shared_ptr<const std::string> ended_;
 };
 
-// OpusHead and OpusTags pages of `page`'s stream, numbered `page.sequence` - 2 and - 1: what a
-// listener is sent before its first page of a stream (a copy of the shared headers when it is
-// the stream's first data page).
+// OpusHead and OpusTags pages (0 and 1) of `page`'s stream: what a listener is sent before its
+// first page of a stream.
 std::string stream_headers(const ogg_stream_page& page, const codec::ogg_opus_tags& tags);
 
 // One Ogg page holding one whole packet (RFC 3533), appended to `out`.

@@ -2,9 +2,9 @@
 // A media player listening to one channel over plain HTTP: GET /stream/ID.ogg (or .opus). The
 // answer is a live Ogg Opus stream from the live edge until the player goes away: the channel's
 // own pages (channel_pages: built once per frame, the same bytes for every player), preceded by
-// the OpusHead and OpusTags of the stream it joins (per player: numbered so that its first
-// page follows) and, after a discontinuity, by the ended stream's EOS page and the new
-// stream's headers.
+// the OpusHead and OpusTags of the stream it joins (as Icecast does for a listener joining a
+// mount: ogg_opus_pager.hpp) and, after a discontinuity, by the ended stream's EOS page and the
+// new stream's headers.
 //
 // A listener of the channel like any other: subscribed on the bus (it counts in the channel's
 // listeners), frames delivered on its own shard to the same listener_writer as a WebSocket

@@ -205,12 +205,20 @@ TEST_F(icecast_stream_test, BoothSpeechPlaysInFfmpegOpusinfoAndOpusdec) {
     EXPECT_GE(a.correlation, 0.9) << "lag " << a.lag;
 
     // What a raw capture got, cut at its last complete page: opusinfo and opusdec read it, from
-    // the stream's start and from a player that joined mid-stream (its headers numbered so that
-    // the channel's shared pages follow them, its first page past its samples).
+    // the stream's start and from a player that joined mid-stream. That one gets the stream's
+    // header pages, then the channel's shared pages from the live edge, as Icecast sends a
+    // listener joining a mount: opusinfo notes the sequence gap before its first audio page
+    // ("normal for live streams") and nothing else.
     ASSERT_TRUE(capture.read_until([](const std::string& r) { return count_packets(r) >= 100; }, 10s));
     raw_http late(endpoint_);
     late.send("GET /stream/fr.ogg HTTP/1.1\r\nHost: x\r\n\r\n");
-    ASSERT_TRUE(late.read_until([](const std::string& r) { return count_packets(r) >= 50; }, 10s));
+    const auto pages = [](const std::string& r) {
+        std::size_t n = 0;
+        for (auto at = r.find("OggS"); at != std::string::npos; at = r.find("OggS", at + 4))
+            ++n;
+        return n;
+    };
+    ASSERT_TRUE(late.read_until([&](const std::string& r) { return pages(r) >= 52; }, 10s));
     for (auto* player : {&capture, &late}) {
         SCOPED_TRACE(player == &late ? "joined mid-stream" : "from the start");
         std::string ogg = player->body();
@@ -224,12 +232,16 @@ TEST_F(icecast_stream_test, BoothSpeechPlaysInFfmpegOpusinfoAndOpusdec) {
         EXPECT_NE(report.find("Packet duration:   20.0ms"), std::string::npos) << report;
         EXPECT_EQ(report.find("rror"), std::string::npos) << report;
         EXPECT_EQ(report.find("Hole"), std::string::npos) << report;
-        std::size_t warnings = 0, eos = 0;
+        std::size_t warnings = 0, expected = 0, gaps = 0;
         for (auto at = report.find("WARNING"); at != std::string::npos; at = report.find("WARNING", at + 1)) {
             ++warnings;
-            eos += report.compare(at, 26, "WARNING: EOS not set on st") == 0;
+            expected += report.compare(at, 26, "WARNING: EOS not set on st") == 0;
+            if (player == &late && (report.compare(at, 38, "WARNING: sequence number gap in stream") == 0 ||
+                                    report.compare(at, 34, "WARNING: discontinuity in stream (") == 0))
+                ++gaps;
         }
-        EXPECT_EQ(warnings, eos) << report;
+        EXPECT_EQ(warnings, expected + gaps) << report;
+        EXPECT_LE(gaps, 2u) << "one gap, before the first audio page";
         child_process decode({"opusdec", "--quiet", (dir / "capture.opus").string(), (dir / "capture.wav").string()},
                              {false, true});
         EXPECT_EQ(finish(decode), 0) << decode.output(child_process::stream::err);
