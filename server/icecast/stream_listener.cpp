@@ -45,7 +45,7 @@ void stream_listener::start() {
     }
     tcp().expires_never();
     writer_.text(std::make_shared<const std::string>(std::move(head_)));  // first, before any audio
-    writer_.open(shared_from_this(), id_, [self = shared_from_this()] { self->teardown(); });
+    writer_.open(shared_from_this(), id_, [this] { teardown(); });  // the writer holds us while it runs
     ctx_.bus.subscribe(channel_, shared_from_this());
     log_->info("HTTP listener {} on channel {}", id_, ctx_.bus.channel_id(channel_));
     asio::co_spawn(executor_, [self = shared_from_this()] { return self->read_loop(); },
