@@ -29,19 +29,41 @@ ws_frame_writer& scratch() {
 
 listener_writer::listener_writer(ws_stream& ws, server_context& ctx,
                                  std::shared_ptr<spdlog::logger> log, std::size_t audio_channels)
+    : listener_writer(&ws, nullptr, ws.tcp(), ctx, std::move(log), audio_channels) {}
+
+listener_writer::listener_writer(any_stream& stream, server_context& ctx,
+                                 std::shared_ptr<spdlog::logger> log, std::size_t audio_channels)
+    : listener_writer(nullptr, &stream,
+                      std::visit([](auto& s) -> boost::beast::tcp_stream& { return boost::beast::get_lowest_layer(s); },
+                                 stream),
+                      ctx, std::move(log), audio_channels) {}
+
+listener_writer::listener_writer(ws_stream* ws, any_stream* bytes, boost::beast::tcp_stream& tcp,
+                                 server_context& ctx, std::shared_ptr<spdlog::logger> log,
+                                 std::size_t audio_channels)
     : ws_(ws),
+      bytes_(bytes),
+      tcp_(tcp),
       ctx_(ctx),
       log_(std::move(log)),
       outbox_(audio_channels, static_cast<std::uint32_t>(ctx.config.limits.listener_queue_ms) * 48),
-      watchdog_timer_(ws.get_executor()) {}
+      watchdog_timer_(tcp.get_executor()) {}
+
+bool listener_writer::secure() const {
+    return ws_ ? ws_->secure() : bytes_->index() == 1;
+}
+
+bool listener_writer::add_audio(ws_frame_writer& w, const frame_ref& frame) const {
+    return ws_ ? w.add(frame) : w.add_bytes(frame.view());
+}
 
 void listener_writer::open(std::shared_ptr<void> owner, std::uint64_t session,
                            std::function<void()> failed) {
     owner_ = owner;
     session_ = session;
     failed_ = std::move(failed);
-    if (!ws_.secure())
-        raw_fd_ = ws_.tcp().socket().native_handle();
+    if (!secure())
+        raw_fd_ = tcp_.socket().native_handle();
     open_ = true;
     start();
 }
@@ -52,7 +74,7 @@ void listener_writer::deliver(const frame_ref& frame) {
     if (open_ && raw() && pending_.empty() && outbox_.writer_idle()) {
         // Nothing queued and no write in flight: straight to the socket, no queue, no wake-up.
         auto& w = scratch();
-        w.add(frame);
+        add_audio(w, frame);
         const auto r = w.send(raw_fd_);
         if (r == ws_frame_writer::result::error) {
             fail();
@@ -119,9 +141,9 @@ void listener_writer::after_push(const outbox::push_result& r) {
     if (!owner)
         return;  // not open yet (open() starts the writer) or already gone
     if (r.overflow && !stalled_.exchange(true))
-        asio::post(ws_.get_executor(), [this, owner] { check_stall(); });
+        asio::post(tcp_.get_executor(), [this, owner] { check_stall(); });
     if (r.wake)
-        asio::post(ws_.get_executor(), [this, owner] { start(); });
+        asio::post(tcp_.get_executor(), [this, owner] { start(); });
 }
 
 void listener_writer::start() {
@@ -131,7 +153,7 @@ void listener_writer::start() {
     if (!owner)
         return;
     running_ = true;
-    asio::co_spawn(ws_.get_executor(), [this, owner]() { return write_loop(); },
+    asio::co_spawn(tcp_.get_executor(), [this, owner]() { return write_loop(); },
                    log_exception(log_, "writer"));
 }
 
@@ -153,8 +175,10 @@ asio::awaitable<void> listener_writer::write_loop() {
         bool ok = false;
         if (raw())
             ok = co_await write_raw(batch);
-        else
+        else if (ws_)
             ok = co_await write_beast(batch);
+        else
+            ok = co_await write_tls_bytes(batch);
         if (!ok)
             break;
     }
@@ -166,14 +190,21 @@ std::size_t listener_writer::encode(ws_frame_writer& w, std::vector<outbox::entr
     using op = ws_frame_writer::opcode;
     for (; i < batch.size(); ++i) {
         auto& e = batch[i];
-        if (const auto* m = std::get_if<outbox::resync>(&e))
+        if (const auto* m = std::get_if<outbox::resync>(&e)) {
+            if (!ws_) {  // bytes: the listener just hears the skip
+                ++ctx_.counters.listener_resyncs;
+                continue;
+            }
             e = outbox::text{resync_text(*m)};  // kept in the batch while the writer points at it
+        }
         bool added = false;
         if (const auto* a = std::get_if<outbox::audio>(&e)) {
-            added = w.add(a->frame);
+            added = add_audio(w, a->frame);
             audio += added ? 1 : 0;
         } else if (const auto* t = std::get_if<outbox::text>(&e)) {
-            added = w.add(op::text, *t->message);
+            const auto& m = *t->message;
+            added = ws_ ? w.add(op::text, m)
+                        : w.add_bytes({reinterpret_cast<const std::uint8_t*>(m.data()), m.size()});
         } else if (const auto* p = std::get_if<outbox::pong>(&e)) {
             added = w.add(op::pong, p->payload);
         } else if (const auto* q = std::get_if<outbox::ping>(&e)) {
@@ -226,7 +257,7 @@ asio::awaitable<bool> listener_writer::write_raw(std::vector<outbox::entry>& bat
 
 asio::awaitable<bool> listener_writer::flush_pending() {
     write_started();
-    auto [ec, n] = co_await asio::async_write(ws_.tcp().socket(), asio::buffer(pending_), as_tuple);
+    auto [ec, n] = co_await asio::async_write(tcp_.socket(), asio::buffer(pending_), as_tuple);
     writing_ = false;
     pending_.clear();
     if (ec)
@@ -253,14 +284,14 @@ asio::awaitable<bool> listener_writer::write_beast(std::vector<outbox::entry>& b
             e = outbox::text{resync_text(*m)};
         if (const auto* a = std::get_if<outbox::audio>(&e)) {
             std::tie(ec, std::ignore) =
-                co_await ws_.write(asio::buffer(a->frame.bytes.get(), a->frame.size), false);
+                co_await ws_->write(asio::buffer(a->frame.bytes.get(), a->frame.size), false);
             if (!ec)
                 ctx_.counters.frames_out.fetch_add(1, std::memory_order_relaxed);
         } else if (const auto* t = std::get_if<outbox::text>(&e)) {
-            std::tie(ec, std::ignore) = co_await ws_.write(asio::buffer(*t->message), true);
+            std::tie(ec, std::ignore) = co_await ws_->write(asio::buffer(*t->message), true);
         } else if (const auto* c = std::get_if<outbox::close>(&e)) {
             // Beast completes the handshake: the reader sees the peer's reply (or the timeout).
-            co_await ws_.close(websocket::close_reason(static_cast<websocket::close_code>(c->code), c->reason));
+            co_await ws_->close(websocket::close_reason(static_cast<websocket::close_code>(c->code), c->reason));
             writing_ = false;
             close_sent_ = true;
             co_return false;
@@ -270,6 +301,35 @@ asio::awaitable<bool> listener_writer::write_beast(std::vector<outbox::entry>& b
             fail();
             co_return false;
         }
+    }
+    co_return true;
+}
+
+// Bytes mode over TLS: one write per entry (no other writer on the stream).
+asio::awaitable<bool> listener_writer::write_tls_bytes(std::vector<outbox::entry>& batch) {
+    auto& tls = std::get<tls_stream>(*bytes_);
+    for (auto& e : batch) {
+        if (done_)
+            co_return false;
+        asio::const_buffer data;
+        const auto* a = std::get_if<outbox::audio>(&e);
+        if (a)
+            data = asio::buffer(a->frame.bytes.get(), a->frame.size);
+        else if (const auto* t = std::get_if<outbox::text>(&e))
+            data = asio::buffer(*t->message);
+        else if (std::holds_alternative<outbox::resync>(e))
+            ++ctx_.counters.listener_resyncs;
+        if (data.size() == 0)
+            continue;
+        write_started();
+        auto [ec, n] = co_await asio::async_write(tls, data, as_tuple);
+        writing_ = false;
+        if (ec) {
+            fail();
+            co_return false;
+        }
+        if (a)
+            ctx_.counters.frames_out.fetch_add(1, std::memory_order_relaxed);
     }
     co_return true;
 }

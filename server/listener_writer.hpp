@@ -3,12 +3,18 @@
 // resync markers, pongs, the close frame) goes through here, in order, and only here are
 // frames_out counted.
 //
+// Two framings, chosen at construction: WebSocket (listener_session: audio as binary messages,
+// text, pings, pongs, the close frame) or bytes (icecast::stream_listener, an HTTP response body:
+// audio frames and text() payloads written as they are, resync markers only counted; nothing
+// else is queued there).
+//
 // Two paths, chosen at open() for the connection's life:
 // - plain TCP: our own framing (ws_frame_writer) written straight to the socket. Beast wrote the
 //   handshake and never writes again: the listener's reader is our own too (ws_frame_reader)
 //   and hands pings and closes here, so no other byte can land inside one of ours.
 // - TLS: through Beast (the encryption is Beast's), which also answers pings itself; Beast
-//   orders its own writes, so nothing interleaves there either.
+//   orders its own writes, so nothing interleaves there either. Bytes mode: one async_write
+//   per entry on the TLS stream.
 //
 // Threading: the listener lives on one I/O shard (an io_context with one thread); deliver(),
 // pong(), close() and stop() run there. text() may be called from any thread (the hub's
@@ -43,6 +49,9 @@ class listener_writer {
 public:
     listener_writer(ws_stream& ws, server_context& ctx, std::shared_ptr<spdlog::logger> log,
                     std::size_t audio_channels);
+    // Bytes mode, on an HTTP connection whose response this writer writes.
+    listener_writer(any_stream& stream, server_context& ctx, std::shared_ptr<spdlog::logger> log,
+                    std::size_t audio_channels);
 
     // After the handshake: `owner` is kept alive by the coroutines and timers; `failed` ends the
     // connection (called when a write fails, stalls, or a close handshake is over).
@@ -50,7 +59,8 @@ public:
     bool raw() const { return raw_fd_ >= 0; }
 
     void deliver(const frame_ref& frame);                      // on the shard
-    void text(std::shared_ptr<const std::string> message);     // any thread
+    // Any thread. Bytes mode: bytes that are never dropped (a response head, stream headers).
+    void text(std::shared_ptr<const std::string> message);
     void pong(std::span<const std::uint8_t> payload);          // on the shard; plain TCP only
     void ping();                                               // on the shard; plain TCP only
     // On the shard: a close after what is queued; nothing is written after it. Plain TCP: the
@@ -60,9 +70,14 @@ public:
     void stop();  // on the shard: the connection is over
 
 private:
+    listener_writer(ws_stream* ws, any_stream* bytes, boost::beast::tcp_stream& tcp, server_context& ctx,
+                    std::shared_ptr<spdlog::logger> log, std::size_t audio_channels);
+    bool secure() const;
+    bool add_audio(ws_frame_writer& w, const frame_ref& frame) const;
     boost::asio::awaitable<void> write_loop();
     boost::asio::awaitable<bool> write_raw(std::vector<outbox::entry>& batch);
     boost::asio::awaitable<bool> write_beast(std::vector<outbox::entry>& batch);
+    boost::asio::awaitable<bool> write_tls_bytes(std::vector<outbox::entry>& batch);
     boost::asio::awaitable<bool> flush_pending();
     // Adds entries from batch[i] on to w while they fit; returns how far it got.
     std::size_t encode(ws_frame_writer& w, std::vector<outbox::entry>& batch, std::size_t i,
@@ -76,7 +91,9 @@ private:
     void check_stall();
     void fail();
 
-    ws_stream& ws_;
+    ws_stream* ws_;       // WebSocket framing; null in bytes mode
+    any_stream* bytes_;   // bytes mode: the HTTP connection; null for a WebSocket
+    boost::beast::tcp_stream& tcp_;
     server_context& ctx_;
     std::shared_ptr<spdlog::logger> log_;
     outbox outbox_;

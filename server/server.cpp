@@ -30,6 +30,7 @@ server::server(io_pool& pool, server_config config, const bus_layer_factory& lay
       watch_(layer_ ? *layer_ : static_cast<event_bus&>(hub_), config_, metrics_, pool.context(0).get_executor(),
              [this] { return connections_.open(); }),
       desks_(watch_, metrics_, config_),
+      ogg_pages_(watch_.channel_count(), static_cast<std::uint32_t>(now_us())),
       ctx_{config_, watch_, metrics_, sessions_, connections_, nullptr, nullptr, {}, std::chrono::steady_clock::now(), &access_},
       acceptor_(pool.context(0)) {
     validate(config_);
@@ -46,6 +47,7 @@ server::server(io_pool& pool, server_config config, const bus_layer_factory& lay
     ctx_.watch = &watch_;
     ctx_.desks = &desks_;
     ctx_.join_cache = &join_cache_;
+    ctx_.ogg_pages = &ogg_pages_;
 }
 
 server::~server() = default;

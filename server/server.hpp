@@ -12,6 +12,7 @@
 #include "server/channel_watch.hpp"
 #include "server/config.hpp"
 #include "server/descriptors.hpp"
+#include "server/icecast/channel_pages.hpp"
 #include "server/io_pool.hpp"
 #include "server/local_hub.hpp"
 #include "server/metrics.hpp"
@@ -80,6 +81,7 @@ private:
     channel_watch watch_;  // wraps layer_ (else hub_): what sessions see as the bus
     booth_desks desks_;    // the booths' consoles (over watch_)
     join_sheet_cache join_cache_;
+    icecast::channel_pages ogg_pages_;  // the HTTP listeners' shared Ogg pages
     server_context ctx_;
     boost::asio::ip::tcp::acceptor acceptor_;
     spare_descriptor spare_;  // given back when accept runs out of descriptors (descriptors.hpp)

@@ -23,6 +23,9 @@ class access_control;
 class channel_watch;
 class join_sheet_cache;
 class booth_desks;
+namespace icecast {
+class channel_pages;
+}
 
 struct server_context {
     const server_config& config;
@@ -38,6 +41,7 @@ struct server_context {
     channel_watch* watch = nullptr;  // the technician's view (tech_api.hpp)
     join_sheet_cache* join_cache = nullptr;  // /join's drawn sheets (owned by server; null: drawn every time)
     booth_desks* desks = nullptr;  // the booths' consoles (owned by server; never null once started)
+    icecast::channel_pages* ogg_pages = nullptr;  // HTTP listeners' shared Ogg pages (owned by server)
 };
 
 // The server clock: CLOCK_MONOTONIC in µs (shared by every process on the machine).

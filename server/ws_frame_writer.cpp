@@ -8,7 +8,7 @@ namespace tolk::server {
 
 bool ws_frame_writer::add(opcode op, std::span<const std::uint8_t> payload) {
     const std::size_t size = payload.size();
-    if (count_ == max_batch || (count_ > 0 && bytes_ + size + 10 > max_batch_bytes))
+    if (!fits(size))
         return false;
     auto& h = headers_[count_];
     h[0] = static_cast<std::uint8_t>(0x80 | static_cast<std::uint8_t>(op));  // FIN
@@ -26,11 +26,22 @@ bool ws_frame_writer::add(opcode op, std::span<const std::uint8_t> payload) {
             h[2 + i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(size) >> (56 - 8 * i));
         header = 10;
     }
-    iov_[2 * count_] = {h.data(), header};
-    iov_[2 * count_ + 1] = {const_cast<std::uint8_t*>(payload.data()), size};
-    bytes_ += header + size;
-    ++count_;
+    append(header, payload);
     return true;
+}
+
+bool ws_frame_writer::add_bytes(std::span<const std::uint8_t> payload) {
+    if (!fits(payload.size()))
+        return false;
+    append(0, payload);
+    return true;
+}
+
+void ws_frame_writer::append(std::size_t header, std::span<const std::uint8_t> payload) {
+    iov_[2 * count_] = {headers_[count_].data(), header};
+    iov_[2 * count_ + 1] = {const_cast<std::uint8_t*>(payload.data()), payload.size()};
+    bytes_ += header + payload.size();
+    ++count_;
 }
 
 ws_frame_writer::result ws_frame_writer::send(int fd) {

@@ -37,6 +37,8 @@ public:
     bool add(opcode op, std::string_view payload) {
         return add(op, {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
     }
+    // Bytes as they are, without a WebSocket header (listener_writer's bytes mode: an HTTP body).
+    bool add_bytes(std::span<const std::uint8_t> payload);
     std::size_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
     void clear() { count_ = 0; bytes_ = 0; }
@@ -49,6 +51,10 @@ public:
     const std::vector<std::uint8_t>& remaining() const { return remaining_; }
 
 private:
+    bool fits(std::size_t size) const {
+        return count_ < max_batch && (count_ == 0 || bytes_ + size + 10 <= max_batch_bytes);
+    }
+    void append(std::size_t header, std::span<const std::uint8_t> payload);
     void keep_from(std::size_t skip);
 
     std::array<std::array<std::uint8_t, 10>, max_batch> headers_{};

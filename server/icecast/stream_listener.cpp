@@ -1,14 +1,13 @@
 #include "server/icecast/stream_listener.hpp"
 
-#include "protocol/audio_frame.hpp"
 #include "server/event_bus.hpp"
+#include "server/icecast/channel_pages.hpp"
 #include "server/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 namespace tolk::server::icecast {
 
@@ -25,9 +24,8 @@ stream_listener::stream_listener(any_stream&& stream, connection_slot slot, serv
       log_(log("icecast")),
       channel_(channel),
       head_(std::move(head)),
-      outbox_(ctx.bus.channel_count(), static_cast<std::uint32_t>(ctx.config.limits.listener_queue_ms) * 48),
-      pager_(std::move(tags), static_cast<std::uint32_t>(now_us())),
-      watchdog_(executor_) {}
+      tags_(std::move(tags)),
+      writer_(stream_, ctx, log_, ctx.bus.channel_count()) {}
 
 stream_listener::~stream_listener() {
     if (id_ != 0)
@@ -46,83 +44,38 @@ void stream_listener::start() {
         tcp().socket().set_option(asio::socket_base::send_buffer_size(bytes), ec);
     }
     tcp().expires_never();
+    writer_.text(std::make_shared<const std::string>(std::move(head_)));  // first, before any audio
+    writer_.open(shared_from_this(), id_, [this] { teardown(); });  // the writer holds us while it runs
     ctx_.bus.subscribe(channel_, shared_from_this());
     log_->info("HTTP listener {} on channel {}", id_, ctx_.bus.channel_id(channel_));
     asio::co_spawn(executor_, [self = shared_from_this()] { return self->read_loop(); },
                    log_exception(log_, "HTTP listener reader"));
-    wake();  // writes the response head; then the writer idles until audio comes
 }
 
 void stream_listener::deliver(const frame_ref& frame) {
-    if (done_)
+    if (done_ || !ctx_.ogg_pages)
         return;
-    const auto r = outbox_.push_audio(frame);
-    if (r.dropped > 0)
-        ctx_.counters.frames_dropped.fetch_add(r.dropped, std::memory_order_relaxed);
-    if (r.wake)
-        wake();
+    const auto page = ctx_.ogg_pages->page_for(frame);
+    if (!page) {
+        ctx_.counters.frames_dropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (page->stream != stream_no_)
+        enter_stream(*page);
+    writer_.deliver(page->page);
+}
+
+void stream_listener::enter_stream(const ogg_stream_page& page) {
+    std::string bytes;
+    if (stream_no_ != 0 && page.stream == stream_no_ + 1 && page.ended)
+        bytes = *page.ended;  // the stream it was in ends; a player that missed it sees a new BOS
+    bytes += stream_headers(page, tags_);
+    stream_no_ = page.stream;
+    writer_.text(std::make_shared<const std::string>(std::move(bytes)));
 }
 
 void stream_listener::request_close(std::uint16_t, std::string) {
     asio::post(executor_, [self = shared_from_this()] { self->teardown(); });
-}
-
-void stream_listener::wake() {
-    if (running_ || done_)
-        return;
-    running_ = true;
-    asio::co_spawn(executor_, [self = shared_from_this()] { return self->write_loop(); },
-                   log_exception(log_, "HTTP listener writer"));
-}
-
-std::uint64_t stream_listener::encode(std::vector<outbox::entry>& batch) {
-    std::uint64_t audio = 0;
-    for (const auto& e : batch) {
-        if (const auto* a = std::get_if<outbox::audio>(&e)) {
-            const auto parsed = protocol::parse_audio_frame(a->frame.view());
-            if (!parsed)
-                continue;  // the booth's frames were checked on the way in
-            pager_.packet(parsed->opus, static_cast<int>(a->frame.samples),
-                          parsed->header.has(protocol::frame_flag::discontinuity), out_);
-            ++audio;
-        } else if (std::holds_alternative<outbox::resync>(e)) {
-            ++ctx_.counters.listener_resyncs;  // the player hears a skip to the live edge
-        }
-    }
-    return audio;
-}
-
-// Runs while there is something to write; take() finding nothing parks it (the next push wakes it).
-asio::awaitable<void> stream_listener::write_loop() {
-    std::vector<outbox::entry> batch;
-    std::uint64_t audio = 0;
-    out_.assign(head_.begin(), head_.end());
-    head_.clear();
-    while (!done_) {
-        if (out_.empty()) {
-            if (!outbox_.take(batch))
-                break;
-            audio = encode(batch);
-            if (out_.empty())
-                continue;
-        }
-        writing_ = true;
-        write_started_ = std::chrono::steady_clock::now();
-        if (!watchdog_armed_)
-            arm_watchdog(std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms));
-        auto [ec, n] = co_await std::visit(
-            [&](auto& s) { return asio::async_write(s, asio::buffer(out_), as_tuple); }, stream_);
-        writing_ = false;
-        out_.clear();
-        if (ec) {
-            teardown();
-            break;
-        }
-        frames_ += audio;
-        ctx_.counters.frames_out.fetch_add(audio, std::memory_order_relaxed);
-        audio = 0;
-    }
-    running_ = false;
 }
 
 // Players send nothing after their request: this only notices them going away.
@@ -137,41 +90,16 @@ asio::awaitable<void> stream_listener::read_loop() {
     teardown();
 }
 
-void stream_listener::arm_watchdog(std::chrono::steady_clock::duration after) {
-    watchdog_armed_ = true;
-    watchdog_.expires_after(after);
-    watchdog_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        self->watchdog_armed_ = false;
-        if (!ec)
-            self->check_stall();
-    });
-}
-
-void stream_listener::check_stall() {
-    if (done_ || !writing_)
-        return;
-    const auto stall = std::chrono::milliseconds(ctx_.config.limits.stall_timeout_ms);
-    const auto pending = std::chrono::steady_clock::now() - write_started_;
-    if (pending < stall) {
-        arm_watchdog(stall - pending);
-        return;
-    }
-    ++ctx_.counters.listeners_stalled;
-    log_->warn("HTTP listener {} on channel {} closed: not reading for over {} ms", id_,
-               ctx_.bus.channel_id(channel_), ctx_.config.limits.stall_timeout_ms);
-    teardown();
-}
-
 void stream_listener::teardown() {
     if (done_)
         return;
     done_ = true;
     ctx_.bus.unsubscribe(channel_, this);
-    watchdog_.cancel();
+    writer_.stop();
     boost::system::error_code ec;
     tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     tcp().socket().close(ec);
-    log_->info("HTTP listener {} on channel {} left after {} frames", id_, ctx_.bus.channel_id(channel_), frames_);
+    log_->info("HTTP listener {} on channel {} left", id_, ctx_.bus.channel_id(channel_));
 }
 
 }  // namespace tolk::server::icecast

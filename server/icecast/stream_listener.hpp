@@ -1,34 +1,35 @@
 #pragma once
 // A media player listening to one channel over plain HTTP: GET /stream/ID.ogg (or .opus). The
-// answer is a live Ogg Opus stream from the live edge (ogg_opus_pager: headers first, one page
-// per frame, a chained logical stream after each discontinuity) until the player goes away.
+// answer is a live Ogg Opus stream from the live edge until the player goes away: the channel's
+// own pages (channel_pages: built once per frame, the same bytes for every player), preceded by
+// the OpusHead and OpusTags of the stream it joins (as Icecast does for a listener joining a
+// mount: ogg_opus_pager.hpp) and, after a discontinuity, by the ended stream's EOS page and the
+// new stream's headers.
 //
 // A listener of the channel like any other: subscribed on the bus (it counts in the channel's
-// listeners), frames delivered on its own shard into the same bounded outbox as a WebSocket
-// listener (audio beyond listener_queue_ms is dropped to the live edge and counted), and the same
-// stall watchdog: a write pending longer than stall_timeout_ms closes it. A slow player costs
-// the others nothing: the hub only queues into its outbox.
+// listeners), frames delivered on its own shard to the same listener_writer as a WebSocket
+// listener, in bytes mode (written at once when the socket is idle; else queued in the bounded
+// outbox, audio beyond listener_queue_ms dropped to the live edge and counted; the same stall
+// watchdog). A slow player costs the others nothing. The response head and the stream headers
+// go through the writer's text() (never dropped); a page the player misses shows as a gap in
+// page numbers, which players conceal.
 //
-// Ownership: owns itself (its coroutines hold shared_from_this); the hub and the session
-// registry hold weak_ptrs. Everything runs on the connection's I/O shard; the outbox has its own
-// mutex. One writer coroutine (while there is something to write) and one reader (which only
-// notices the player going away) per connection.
+// Ownership: owns itself (its coroutines and its writer's hold shared_from_this); the hub and
+// the session registry hold weak_ptrs. Everything runs on the connection's I/O shard. One
+// writer (listener_writer) and one reader (which only notices the player going away).
 
 #include "server/icecast/ogg_opus_pager.hpp"
 #include "server/listener_link.hpp"
-#include "server/outbox.hpp"
+#include "server/listener_writer.hpp"
 #include "server/server_context.hpp"
 #include "server/session_registry.hpp"
 #include "server/ws_stream.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/logger.h>
 
-#include <chrono>
 #include <memory>
 #include <string>
-#include <vector>
 
 namespace tolk::server::icecast {
 
@@ -50,13 +51,9 @@ public:
     void request_close(std::uint16_t code, std::string reason) override;  // any thread
 
 private:
-    boost::asio::awaitable<void> write_loop();
     boost::asio::awaitable<void> read_loop();
-    // Pages for what the outbox held; returns the number of audio frames in them.
-    std::uint64_t encode(std::vector<outbox::entry>& batch);
-    void wake();
-    void arm_watchdog(std::chrono::steady_clock::duration after);
-    void check_stall();
+    // Before `page`: what this player needs to read it (headers of a stream it is not in yet).
+    void enter_stream(const ogg_stream_page& page);
     void teardown();
     boost::beast::tcp_stream& tcp();
 
@@ -67,17 +64,11 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::uint16_t channel_;
     std::string head_;
-    outbox outbox_;
-    ogg_opus_pager pager_;
-    boost::asio::steady_timer watchdog_;
-    std::vector<std::uint8_t> out_;  // the bytes being written
+    codec::ogg_opus_tags tags_;
+    listener_writer writer_;
+    std::uint64_t stream_no_ = 0;  // the channel's logical stream this player is in (0: none yet)
     std::uint64_t id_ = 0;
-    std::uint64_t frames_ = 0;
-    bool running_ = false;
-    bool writing_ = false;
-    bool watchdog_armed_ = false;
     bool done_ = false;
-    std::chrono::steady_clock::time_point write_started_;
 };
 
 }  // namespace tolk::server::icecast

@@ -220,14 +220,17 @@ def http_ratios(rows, ns, work):
     """tolk's HTTP Ogg listeners (/stream/ID.ogg) against tolk's WebSocket listeners and Icecast 2's."""
     out = ["Ratios, tolk HTTP Ogg listeners / baseline (the same HTTP fleet, tolk-icecast-load, on "
            "tolk's `/stream/ID.ogg` and on Icecast 2's mounts; below 1: tolk's HTTP egress cheaper or "
-           "faster). CPU per delivered frame against both. Latency against Icecast: the anchored figure "
-           "of both HTTP runs (a page's delay beyond that listener's fastest page; tolk's pages carry "
-           "each listener's own granule count, so no source clock applies), like for like. Against "
-           "tolk WebSocket: the anchored HTTP figure over WebSocket's ingress-stamped latency, not like "
-           "for like (the WebSocket figure also holds the constant path).\n",
-           "| N | CPU/frame vs tolk WS | CPU/frame vs Icecast | anchored p50 vs Icecast | anchored p99 vs Icecast | "
-           "p99 vs tolk WS | tolk HTTP anchored p50 / p99 ms | Icecast anchored p50 / p99 ms |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "faster). CPU per delivered frame against both. Latency against Icecast, like for like: both "
+           "servers are fed by the same Icecast sources (threads of tolk-icecast-load; on tolk "
+           "SOURCE /ingest/ID with a booth token) and a page's latency is the source's write of that "
+           "packet -> the listener's read of it (each packet carries its index in its Opus padding); "
+           "the anchored figure (a page's delay beyond that listener's fastest page) is shown too. "
+           "Against tolk WebSocket: HTTP source-write latency over WebSocket's ingress-stamped one, "
+           "not like for like (the HTTP figure also holds the source's TCP hop into the server).\n",
+           "| N | CPU/frame vs tolk WS | CPU/frame vs Icecast | p50 vs Icecast | p99 vs Icecast | "
+           "anchored p99 vs Icecast | p99 vs tolk WS | tolk HTTP p50 / p99 ms | Icecast p50 / p99 ms | "
+           "tolk HTTP / Icecast anchored p99 ms |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     drops = []
     for n in ns:
         h = rows.get(("tolkhttp", n))
@@ -242,16 +245,17 @@ def http_ratios(rows, ns, work):
             v = b[base_key or key] if b else 0
             return fmt(h[key] / v, 2) if v and v == v else "–"
         i = rows.get(("icecast", n), {})
+        nan = float('nan')
         out.append(f"| {n} | {ratio('tolk', 'cpu_per_m')} | {ratio('icecast', 'cpu_per_m')} | "
-                   f"{ratio('icecast', 'a50')} | {ratio('icecast', 'a99')} | {ratio('tolk', 'a99', 'p99')} | "
-                   f"{fmt(h['a50'])} / {fmt(h['a99'])} | {fmt(i.get('a50', float('nan')))} / "
-                   f"{fmt(i.get('a99', float('nan')))} |")
+                   f"{ratio('icecast', 'p50')} | {ratio('icecast', 'p99')} | {ratio('icecast', 'a99')} | "
+                   f"{ratio('tolk', 'p99')} | {fmt(h['p50'])} / {fmt(h['p99'])} | "
+                   f"{fmt(i.get('p50', nan))} / {fmt(i.get('p99', nan))} | "
+                   f"{fmt(h['a99'])} / {fmt(i.get('a99', nan))} |")
     out.append("")
     if drops:
         out.append("tolk's own counters at the end of each point (`/metrics`): " + "; ".join(drops) + ". A "
-                   "listener resynchronised to the live edge skips the dropped audio, and its granule count "
-                   "(which counts delivered audio only) then lags its anchor by that much: every later page "
-                   "of that listener shows the skip as anchored latency.\n")
+                   "listener resynchronised to the live edge skips the dropped audio (a gap in its page "
+                   "numbers, which players conceal).\n")
     return out
 
 

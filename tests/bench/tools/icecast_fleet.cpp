@@ -134,20 +134,24 @@ void icecast_fleet::consume(std::size_t i, std::span<const std::uint8_t> bytes, 
             consume(i, rest, rx);
         return;
     }
-    const mount_clock* clock = options_.tolk_stream ? nullptr : clocks_[l.mount].get();  // none for tolk
-    l.pages.feed(bytes, [&](std::int64_t granule, std::uint8_t) {
-        const auto k = page_index(granule);
-        if (!k)
+    const mount_clock* clock = l.mount < clocks_.size() ? clocks_[l.mount].get() : nullptr;
+    l.pages.feed(bytes, [&](std::int64_t granule, std::uint8_t, std::span<const std::uint8_t> page) {
+        // Our source's packets say which they are (tagged: both servers); else the granule
+        // says it on Icecast, and on tolk (booths' audio) only the anchored figure applies.
+        const auto tag = clock ? page_tag(page) : std::nullopt;
+        const auto k = tag ? std::optional<std::size_t>(*tag) : page_index(granule);
+        if (!k || *k >= max_pages)
             return;
+        const bool timed = clock && (tag || !options_.tolk_stream);
         l.stats.sequence.observe(static_cast<std::uint32_t>(*k));
         const std::int64_t offset = rx.receipt_us - granule * 1'000'000 / 48'000;
         l.min_offset_us = std::min(l.min_offset_us, offset);
         if (driver_.window_open()) {
             l.anchored.record(offset - l.min_offset_us);
-            if (options_.tolk_stream)
-                l.stats.latency.record(offset - l.min_offset_us);
-            else
+            if (timed)
                 l.stats.latency.record(rx.receipt_us - clock->written_us[*k].load(std::memory_order_acquire));
+            else
+                l.stats.latency.record(offset - l.min_offset_us);
             ++l.stats.window_frames;
             driver_.frame_timed(rx.kernel_time);
         }

@@ -28,8 +28,8 @@ nlohmann::json report(const icecast_options& o, const icecast::icecast_fleet& fl
         results.push_back({&fleet.stats(i), false});
     const run_description description{
         o.host + ":" + std::to_string(o.port), o.listeners, o.mounts,
-        o.tolk_stream ? "anchored: listener read - (its fastest page's offset + granule time)"
-                      : "shared steady clock: source page write -> listener read",
+        o.tolk_stream && !o.tolk_source ? "anchored: listener read - (its fastest page's offset + granule time)"
+                                        : "shared steady clock: source page write -> listener read",
         o.watch_pid};
     auto r = make_load_report(description, results, run);
     client::latency_histogram anchored;
@@ -59,7 +59,7 @@ nlohmann::json run_icecast_load(const icecast_options& o) {
             fleet.interrupt();
         }
     };
-    for (std::size_t m = 0; m < o.mounts.size() && !o.tolk_stream; ++m)
+    for (std::size_t m = 0; m < o.mounts.size() && (!o.tolk_stream || o.tolk_source); ++m)
         asio::co_spawn(asio::make_strand(io),
                        icecast::run_source(o, m, 220.0 + 110.0 * static_cast<double>(m), *clocks[m], stopping),
                        on_error);

@@ -9,10 +9,10 @@
 // Threading: run_icecast_load() blocks the calling thread (the listeners' loop) and joins the
 // sources' thread before it returns.
 //
-// With tolk_stream (tolk-server's /stream/ID.ogg) there is no source to time: tolk's pages carry
-// the listener's own granule count from 0, so "latency" is the delay beyond the listener's
-// fastest page (see icecast_fleet.hpp).  Every run also reports that anchored figure
-// ("anchored_latency"), so Icecast and tolk's HTTP listeners compare like for like.
+// With tolk_stream (tolk-server's /stream/ID.ogg) fed by booths there is no source to time, so
+// "latency" is the delay beyond the listener's fastest page (see icecast_fleet.hpp); with
+// tolk_source the same sources feed tolk and pages are timed as on Icecast (each packet carries
+// its index, ogg_pages.hpp).  Every run also reports the anchored figure ("anchored_latency").
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +36,9 @@ struct icecast_options {
     // Listen to tolk-server's Icecast egress instead: GET /stream/MOUNT.ogg, no sources (booths
     // feed tolk), and latency anchored per listener (icecast_fleet.hpp).
     bool tolk_stream = false;
+    // With tolk_stream: this tool's sources feed tolk (SOURCE /ingest/MOUNT, `password` a booth
+    // token), and pages are timed from their source write as on Icecast (packet tags).
+    bool tolk_source = false;
 };
 
 // Throws std::runtime_error when a source cannot feed Icecast.

@@ -2,7 +2,8 @@
 // per channel and runs N HTTP listeners against them, measuring the delay from the source
 // writing a page to a listener reading it (one machine, one clock).
 //   tolk-icecast-load --port P --password PW --mounts floor,en,fr,es --listeners N --duration S
-//                     [--max-connecting K] [--connect-rate R] [--watch-pid PID] [--json] [--tolk-stream]
+//                     [--max-connecting K] [--connect-rate R] [--watch-pid PID] [--json] [--tolk-stream
+//                     [--tolk-source]]
 // --tolk-stream: the same HTTP listeners against tolk-server's Icecast egress (/stream/MOUNT.ogg).
 // The sources run on one thread, the listeners on another (one epoll loop; icecast_load.hpp).
 // Exit status: 0 when every listener connected, 3 when some failed, 1 on a start-up error.
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
     app.add_flag("--tolk-stream", o.tolk_stream,
                  "listen to tolk-server's /stream/MOUNT.ogg instead (no sources: booths feed tolk; "
                  "latency anchored per listener)");
+    app.add_flag("--tolk-source", o.tolk_source,
+                 "with --tolk-stream: feed tolk from this tool's sources (SOURCE /ingest/MOUNT, --password a "
+                 "booth token) instead of booths, and time pages as on Icecast (source write -> listener read)");
     CLI11_PARSE(app, argc, argv);
     raise_file_limit();
     nlohmann::json r;

@@ -74,7 +74,9 @@ asio::awaitable<void> send_page(tcp::socket& socket, const std::vector<std::uint
 
 asio::awaitable<void> run_source(const icecast_options& options, std::size_t m, double tone_hz, mount_clock& clock,
                                  const std::atomic<bool>& stopping) {
-    tcp::socket socket = co_await connect_source(options, "/" + options.mounts[m]);
+    // tolk takes a source at /ingest/ID (its password: a booth token for the channel).
+    tcp::socket socket =
+        co_await connect_source(options, (options.tolk_stream ? "/ingest/" : "/") + options.mounts[m]);
     const encoder_ptr enc = make_encoder(options.bitrate);
     const auto serial = static_cast<std::uint32_t>(0x746f6c6b + m);
     std::uint32_t page_no = 0;
@@ -91,10 +93,13 @@ asio::awaitable<void> run_source(const icecast_options& options, std::size_t m, 
             x = 0.3f * static_cast<float>(std::sin(phase));
             phase += 2 * M_PI * tone_hz / 48000.0;
         }
-        const int n = opus_encode_float(enc.get(), pcm.data(), frame_samples, packet.data(),
-                                        static_cast<int>(packet.size()));
-        if (n < 0)
+        int n = opus_encode_float(enc.get(), pcm.data(), frame_samples, packet.data(),
+                                  static_cast<int>(packet.size() - packet_tag_size));
+        if (n < 0 || opus_packet_pad(packet.data(), n, n + static_cast<int>(packet_tag_size)) != OPUS_OK)
             throw std::runtime_error("source: opus_encode failed");
+        n += static_cast<int>(packet_tag_size);  // the tag is the padding's last bytes
+        write_packet_tag(static_cast<std::uint32_t>(k),
+                         std::span<std::uint8_t, packet_tag_size>(packet.data() + n - packet_tag_size, packet_tag_size));
         const std::int64_t granule = pre_skip + static_cast<std::int64_t>(k + 1) * frame_samples;
         const auto page = ogg_page({packet.data(), static_cast<std::size_t>(n)}, 0, granule, serial, page_no++);
         next += std::chrono::milliseconds(20);

@@ -69,6 +69,22 @@ std::vector<std::uint8_t> opus_tags(const std::string& vendor) {
     return t;
 }
 
+std::optional<std::uint32_t> page_tag(std::span<const std::uint8_t> page) {
+    if (page.size() < 27 + packet_tag_size)
+        return std::nullopt;
+    const auto tag = page.last(packet_tag_size);
+    if (tag[0] != 'T' || tag[1] != 'k')
+        return std::nullopt;
+    return static_cast<std::uint32_t>(tag[2] | tag[3] << 8 | tag[4] << 16 | static_cast<std::uint32_t>(tag[5]) << 24);
+}
+
+void write_packet_tag(std::uint32_t k, std::span<std::uint8_t, packet_tag_size> at) {
+    at[0] = 'T';
+    at[1] = 'k';
+    for (int i = 0; i < 4; ++i)
+        at[2 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(k >> (8 * i));
+}
+
 long ogg_page_reader::page_size(std::span<const std::uint8_t> in, std::size_t at) {
     const std::size_t have = in.size() - at;
     if (have < 27)

@@ -4,6 +4,7 @@
 // pages.  RFC 3533 (pages, CRC) and RFC 7845 (Opus in Ogg: OpusHead, OpusTags, granule).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,7 +19,15 @@ std::vector<std::uint8_t> ogg_page(std::span<const std::uint8_t> packet, std::ui
 std::vector<std::uint8_t> opus_head(std::uint16_t pre_skip);
 std::vector<std::uint8_t> opus_tags(const std::string& vendor);
 
-// Feed bytes as they arrive; calls on_page(granule, header_type) for every complete page.
+// The load generator's mark in an Opus packet's padding (RFC 6716 3.2.5: decoders ignore it):
+// "Tk" and the packet's index k (little-endian), the packet's last bytes, so the last bytes of a
+// one-packet page. Servers pass packets through untouched, so a listener knows which packet the
+// source wrote at what time, whatever the server's granule positions say.
+inline constexpr std::size_t packet_tag_size = 6;
+std::optional<std::uint32_t> page_tag(std::span<const std::uint8_t> page);
+void write_packet_tag(std::uint32_t k, std::span<std::uint8_t, packet_tag_size> at);
+
+// Feed bytes as they arrive; calls on_page(granule, header_type, page) for every complete page.
 // Pages are parsed straight from `bytes`; only an incomplete page's bytes are kept (so a
 // reader's memory stays at one page, whatever the size of the reads).
 class ogg_page_reader {
@@ -41,7 +50,7 @@ public:
                 ++bad_;
                 continue;
             }
-            on_page(granule_at(in, at), in[at + 5]);
+            on_page(granule_at(in, at), in[at + 5], in.subspan(at, static_cast<std::size_t>(size)));
             at += static_cast<std::size_t>(size);
         }
         if (buffered) {
