@@ -4,6 +4,8 @@
 #include "cluster_fixture.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <iterator>
 #include <fstream>
 
 namespace tolk::test {
@@ -33,8 +35,7 @@ TEST_F(cluster_metrics, every_node_shows_the_whole_event_by_node_and_its_own_sha
     start_nats();
     auto& a = start_node("a", {"--log-level", "warn"});
     auto& b = start_node("b", {"--log-level", "warn"});
-    auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "en", "--input", "tone:440", "--loop",
-                         "--name", "english-booth"},
+    auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "en", "--input", "tone:440", "--loop"},
                         {.err = true});
     ASSERT_TRUE(booth.wait_for_line(stream::err, "): on air, session", 10s)) << booth.output(stream::err);
     const std::vector<std::pair<const tolk_node*, std::string>> where{{&a, "a1"}, {&b, "b1"}, {&b, "b2"}};
@@ -69,8 +70,7 @@ TEST_F(cluster_metrics, every_node_shows_the_whole_event_by_node_and_its_own_sha
             return false;
         for (const auto& c : st["channels"])
             if (c["id"] == "en")
-                return c["on_air"] == true && c["listeners"] == 3 && c["booth_name"].is_string() &&
-                       c["booth_name"].get<std::string>().find("english-booth") != std::string::npos;
+                return c["on_air"] == true && c["listeners"] == 3;
         return false;
     }, 5s)) << http_get(b.port, "/api/tech");
 }
