@@ -6,9 +6,13 @@ namespace {
 std::string label(const std::string& v) {
     std::string out;
     for (const char c : v) {
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
         if (c == '\\' || c == '"')
             out += '\\';
-        out += c == '\n' ? 'n' : c;
+        out += c;
     }
     return out;
 }
