@@ -87,20 +87,25 @@ def section(work, n, duration, command, load_text, clk_tck):
 
 EXTRAPOLATION = """To N machines, honestly. What the hop adds is per *node and channel*, not per listener: a
 booth's frame crosses NATS once to each node that has listeners of its channel, and each node then
-fans it out to its own listeners exactly as a single server does. So the per-listener cost on every
-node stays the single-server figure (the *CPU per delivered frame* ratios above near 1 say so, within
-this machine's noise), and the cluster's capacity grows with the number of tolk machines until
-something shared saturates. The shared parts: (1) nats-server carries channels × nodes × 50 messages/s
-(~100-byte payloads): 20 channels on 10 nodes is 10,000 messages/s, a small load for one NATS server
-(it routes millions of messages per second) — it grows with nodes × channels, never with listeners;
-(2) each node's status message (once a second, its channels and counts) goes to every other node:
-nodes² small messages per second, negligible below dozens of nodes; (3) the booth claims (JetStream
-KV, a renewal per channel every claim_ttl/3) grow with channels only. The latency the hop adds (the
-p50/p99 differences above: one more loopback TCP hop through nats-server and a re-parse on the
-receiving node) is per frame and does not grow with N; between machines add the network's one-way
-delay. What this run cannot show: real NIC costs, NATS across a WAN or a leaf link, and
-more than two nodes — two nodes and one NATS server on one shared 2-core machine is a lower bound
-on the overhead's cost, not a capacity figure."""
+fans it out to its own listeners exactly as a single server does. The CPU-per-frame ratios above
+are not 1: at a few hundred listeners the fixed costs (a NATS publish per booth frame on node a, a
+NATS receive and re-parse per frame on node b, a second process's wake-ups, the status and claim
+traffic) are spread over few deliveries, and this shared machine's load shifts every figure by tens
+of percent between points (compare *one* with *single*: no hop at all, yet the same order of
+extra cost). Those fixed costs grow with channels × nodes, not with listeners, so their share per
+delivered frame falls as each node carries more listeners; the per-listener work on each node is
+the single-server path. Capacity therefore grows with the number of tolk machines until a shared
+part saturates: (1) nats-server carries channels × nodes × 50 messages/s (~100-byte payloads) —
+20 channels on 10 nodes is 10,000 messages/s; here 4 channels to one subscribing node cost it a
+few percent of a core (NATS's own published benchmarks go to millions of small messages per
+second per server, not measured here); (2) each node's status message (once a second) goes to
+every other node: nodes² small messages per second, negligible below dozens of nodes; (3) booth
+claims (JetStream KV, a renewal per channel every claim_ttl/3) grow with channels only. The hop's
+added latency (the p50/p99 differences above: a loopback TCP hop through nats-server and a
+re-parse on the receiving node, with three processes sharing one core) is per frame and does not
+grow with N; between machines add the network's one-way delay. Not shown by this run: NIC costs,
+NATS across a WAN or a leaf link, more than two nodes, and any figure free of the other work on
+this machine."""
 
 
 if __name__ == "__main__":
