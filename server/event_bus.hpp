@@ -59,13 +59,19 @@ struct channel_report {
     heard_summary heard;
 };
 
-// One node of a multi-node event (server/cluster), as /api/nodes lists it.
+// One node of a multi-node event (server/cluster), as /api/nodes and /metrics list it.
+struct node_share {  // the node's share of one channel
+    std::string channel;
+    std::uint32_t listeners = 0;
+    bool on_air = false;  // the channel's booth is connected to this node
+};
 struct node_load {
     std::string node;
     std::string public_url;  // where phones may connect to it ("": not said)
     std::uint32_t listeners = 0;
     std::uint32_t booths = 0;
     bool self = false;  // the node answering
+    std::vector<node_share> channels;
 };
 
 class event_bus {
@@ -96,6 +102,9 @@ public:
     virtual std::vector<channel_report> reports() const = 0;
     // The event's nodes with their load; empty when this server is the whole event.
     virtual std::vector<node_load> nodes() const { return {}; }
+    // Where phones reach this node (http(s)://host:port), known once the server is bound; the
+    // other nodes list it on /api/nodes.
+    virtual void set_public_url(std::string /*url*/) {}
 };
 
 }  // namespace tolk::server

@@ -1,5 +1,7 @@
 #include "server/http_api.hpp"
 
+#include "server/metrics_cluster.hpp"
+
 #include "server/booth_desks.hpp"
 
 #include "server/access_control.hpp"
@@ -14,6 +16,8 @@
 #include "server/web_assets.hpp"
 
 #include <boost/beast/version.hpp>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace tolk::server {
@@ -87,16 +91,26 @@ json nodes_json(const std::vector<node_load>& nodes) {
     return {{"nodes", std::move(list)}, {"suggested", suggested ? json(suggested->public_url) : json(nullptr)}};
 }
 
+// On several nodes tolk_channel_listeners is this node's own share (additive across scraped
+// nodes) and cluster_metrics() adds the whole event by node (server/metrics_cluster.hpp).
 std::string channel_gauges(server_context& ctx) {
     std::string out =
         "# HELP tolk_channel_on_air 1 while a booth is on air\n# TYPE tolk_channel_on_air gauge\n";
     const auto list = ctx.bus.channels();
     for (const auto& c : list.channels)
         out += "tolk_channel_on_air{channel=\"" + c.id + "\"} " + (c.on_air ? "1" : "0") + "\n";
-    out += "# HELP tolk_channel_listeners listeners subscribed\n# TYPE tolk_channel_listeners gauge\n";
-    for (const auto& c : list.channels)
-        out += "tolk_channel_listeners{channel=\"" + c.id + "\"} " + std::to_string(c.listeners) + "\n";
-    return out;
+    const auto nodes = ctx.bus.nodes();
+    const auto self = std::find_if(nodes.begin(), nodes.end(), [](const node_load& n) { return n.self; });
+    out += "# HELP tolk_channel_listeners listeners subscribed to this node\n# TYPE tolk_channel_listeners gauge\n";
+    for (const auto& c : list.channels) {
+        auto n = c.listeners;
+        if (self != nodes.end())
+            for (const auto& share : self->channels)
+                if (share.channel == c.id)
+                    n = share.listeners;
+        out += "tolk_channel_listeners{channel=\"" + c.id + "\"} " + std::to_string(n) + "\n";
+    }
+    return out + cluster_metrics(nodes);
 }
 
 http_response static_file(const http_request& req, const web_asset& asset) {

@@ -100,9 +100,21 @@ asio::awaitable<std::optional<http_request>> http_session::read_request() {
     co_return std::nullopt;
 }
 
+// The event's allowed_origins, and, on several nodes, the other nodes' public URLs: a phone whose
+// page came from node B moves to node A when B goes away (deploy/README.md, "Several nodes").
+std::vector<std::string> http_session::allowed_origins(const http_request& req) const {
+    auto allowed = ctx_.config.allowed_origins;
+    if (check_origin(req, allowed).allowed)
+        return allowed;
+    for (const auto& node : ctx_.bus.nodes())
+        if (!node.public_url.empty())
+            allowed.push_back(node.public_url);
+    return allowed;
+}
+
 asio::awaitable<bool> http_session::take_websocket(http_request& req) {
     const auto path = target_path(req.target());
-    if (const auto origin = check_origin(req, ctx_.config.allowed_origins); !origin.allowed) {
+    if (const auto origin = check_origin(req, allowed_origins(req)); !origin.allowed) {
         ++ctx_.counters.origin_refused;
         log("http")->info("WebSocket upgrade from {} refused: {}", peer_address().to_string(), origin.reason);
         auto res = error_response(req, http::status::forbidden, origin.reason);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tolk::server {
 
@@ -32,6 +33,7 @@ private:
     boost::asio::awaitable<std::optional<http_request>> read_request();
     // A WebSocket upgrade: true when a session took the connection over (or it was refused).
     boost::asio::awaitable<bool> take_websocket(http_request& req);
+    std::vector<std::string> allowed_origins(const http_request& req) const;
     boost::asio::awaitable<void> admit_listener(http_request& req);
     boost::asio::awaitable<http_response> answer(const http_request& req);
     std::optional<http_response> plain_refusal(const http_request& req);

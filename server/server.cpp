@@ -21,6 +21,21 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
+namespace {
+
+// The URL a node advertises to the others: [server] public_url when set; else the address it is
+// bound to when that is one address (127.0.0.1 in tests, a node's own address), else the first
+// LAN address (what the join sheet shows).
+std::string advertised_url(const std::string& configured, const tcp::endpoint& bound, bool tls,
+                           const std::string& fallback) {
+    if (!configured.empty() || bound.address().is_unspecified())
+        return fallback;
+    const auto host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(bound.port());
+}
+
+}  // namespace
+
 server::server(io_pool& pool, server_config config, const bus_layer_factory& layer)
     : pool_(pool),
       config_(std::move(config)),
@@ -65,6 +80,8 @@ tcp::endpoint server::start() {
     const auto bound = acceptor_.local_endpoint();
     ctx_.public_url = config_.public_url.empty() ? default_public_url(tls_ != nullptr, bound.port())
                                                  : config_.public_url;
+    if (layer_)  // several nodes: what the others list on /api/nodes (deploy/README.md, "Several nodes")
+        layer_->set_public_url(advertised_url(config_.public_url, bound, tls_ != nullptr, ctx_.public_url));
     log("server")->info("event \"{}\" with {} channels, listening on {}:{}", config_.event_name,
                         config_.channels.size(), bound.address().to_string(), bound.port());
     return bound;

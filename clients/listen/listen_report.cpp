@@ -58,7 +58,9 @@ nlohmann::json listener::report() const {
     const double duration_s = static_cast<double>(player_.samples_written()) / 48000.0;
     return {
         {"channel", options_.channel},
-        {"server", options_.server.authority()},
+        {"server", nodes_.current().authority()},  // the node in use at the end
+        {"given_server", options_.server.authority()},
+        {"node_switches", node_switches_},
         {"output", sink_->description()},
         {"playout_buffer", client::to_string(options_.playout)},
         {"playout_profile", options_.profile},

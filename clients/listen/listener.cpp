@@ -23,13 +23,6 @@ constexpr int block_samples = client::paced_playout::block_samples;
 constexpr auto stats_interval = std::chrono::seconds(5);
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
-client::connection_options connection_for(const listen_options& options) {
-    client::connection_options c;
-    c.url = options.server;
-    c.target = options.server.endpoint("/ws/listen");
-    c.client_name = "tolk-listen/0.1";
-    return c;
-}
 
 // The adaptive buffer with the chosen profile, or what --jb asks for.
 std::unique_ptr<codec::playout_buffer> make_playout(const listen_options& options) {
@@ -50,11 +43,15 @@ listener::listener(asio::io_context& io, const listen_options& options)
       io_(io),
       sink_(client::make_audio_sink(options.output, block_samples)),
       playout_(make_playout(options)),
-      connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options), *this)),
+      connection_(std::make_shared<client::ws_connection>(io.get_executor(), connection_for(options.server), *this)),
       player_(io, *playout_, *sink_,
               [this](std::span<float>, const codec::playout_info& info, std::int64_t play_us) { on_block(info, play_us); }),
       stats_timer_(io),
-      duration_timer_(io) {}
+      duration_timer_(io),
+      nodes_(options.server),
+      failover_backoff_(failover_schedule),
+      failover_timer_(io),
+      refresh_timer_(io) {}
 
 void listener::start(std::function<void()> on_done) {
     on_done_ = std::move(on_done);
@@ -62,8 +59,8 @@ void listener::start(std::function<void()> on_done) {
                                              options_.channel, options_.server.authority(),
                                              sink_->description(), client::to_string(options_.playout),
                                              options_.profile);
-    connection_->start();
     auto log = client::component_logger("listen");
+    asio::co_spawn(io_, begin(), client::log_exception(log, "nodes"));
     player_.start();
     asio::co_spawn(io_, stats_loop(), client::log_exception(log, "stats"));
     if (options_.duration_s > 0) {
@@ -82,9 +79,13 @@ void listener::stop() {
     player_.stop();  // everything due so far goes into the file
     stats_timer_.cancel();
     duration_timer_.cancel();
+    failover_timer_.cancel();
+    refresh_timer_.cancel();
     sink_->close();
     write_stats_file();
-    connection_->stop();
+    if (connection_running_)
+        connection_->stop();  // then on_stopped()
+    // else begin() or move_on() is between connections: it sees stopped_ and ends.
     const auto e2e = end_to_end_.summary();
     client::component_logger("listen")->info("channel {}: stopped after {:.1f} s; {} frames, {} missing; "
                                              "end-to-end {}", options_.channel,
@@ -100,6 +101,7 @@ void listener::on_block(const codec::playout_info& info, std::int64_t play_us) {
 }
 
 void listener::on_open() {
+    failover_backoff_.reset();
     if (sequence_.received() > 0 || reconnects_ > 0 || channel_number_)
         ++reconnects_;
     restart_stream();
@@ -179,20 +181,6 @@ void listener::on_binary(std::span<const std::uint8_t> bytes, std::int64_t recei
     restart_pending_ = false;
 }
 
-bool listener::on_close(const client::close_info& info) {
-    if (stopped_)
-        return false;
-    if (info.established)
-        client::component_logger("listen")->warn("channel {}: connection lost ({}{}), reconnecting",
-                                                 options_.channel,
-                                                 info.code ? std::to_string(info.code) + " " : "", info.reason);
-    return true;
-}
-
-void listener::on_stopped() {
-    if (on_done_)
-        on_done_();
-}
 
 asio::awaitable<void> listener::stats_loop() {
     while (!stopped_) {

@@ -3,18 +3,22 @@
 // buffer and plays it at the real-time rate into an audio sink (clients/common/paced_playout).
 // Measures delivery latency (server ingress -> receipt) and end-to-end latency (booth capture
 // -> playout) with the clock offsets of protocol/PROTOCOL.md "Clocks", counts sequence gaps,
-// and reports to the server every 5 s.  Reconnects by itself.
+// and reports to the server every 5 s.  Reconnects by itself; on an event of several nodes it
+// starts on the node the server suggests and moves to another node when its own goes away
+// (listener_nodes.cpp).
 //
 // Threading: everything runs on the one io_context thread given at construction; the sink
 // writes on its own thread.  Only the constructor may throw.
 
 #include "clients/common/audio_sink.hpp"
+#include "clients/common/backoff.hpp"
 #include "clients/common/connection_handler.hpp"
 #include "clients/common/latency_histogram.hpp"
 #include "clients/common/paced_playout.hpp"
 #include "clients/common/playout_choice.hpp"
 #include "clients/common/sequence_tracker.hpp"
 #include "clients/common/ws_connection.hpp"
+#include "clients/listen/node_list.hpp"
 #include "codec/playout_buffer.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -37,7 +41,15 @@ struct listen_options {
     std::string stats_path;    // "" : no stats file
     client::playout_choice playout;
     std::string profile = "listener";  // playout profile of the adaptive buffer (codec/playout_profile.hpp)
+    bool follow_nodes = true;  // several nodes: start where /api/nodes suggests, move when ours goes
 };
+
+// Moving to another node: the first attempt soon after the loss (a phone-length gap, not a
+// reconnect storm: jittered), then doubling per failed attempt up to 4 s.
+inline const client::backoff_options failover_schedule{std::chrono::milliseconds(100), std::chrono::milliseconds(4000),
+                                                       2.0, 0.5};
+// /ws/listen on `server`, as tolk-listen connects.
+client::connection_options connection_for(const client::ws_url& server);
 
 class listener final : public client::connection_handler {
 public:
@@ -64,6 +76,12 @@ private:
     protocol::listener_stats stats_message() const;
     void write_stats_file() const;
 
+    // Nodes (listener_nodes.cpp).
+    boost::asio::awaitable<void> begin();
+    boost::asio::awaitable<void> move_on();
+    boost::asio::awaitable<void> refresh_nodes_loop();
+    void connect_to(const client::ws_url& url);
+
     listen_options options_;
     boost::asio::io_context& io_;
     std::unique_ptr<client::audio_sink> sink_;
@@ -73,6 +91,15 @@ private:
     boost::asio::steady_timer stats_timer_;
     boost::asio::steady_timer duration_timer_;
     std::function<void()> on_done_;
+
+    // Nodes
+    node_list nodes_;
+    client::backoff failover_backoff_;
+    boost::asio::steady_timer failover_timer_;
+    boost::asio::steady_timer refresh_timer_;
+    bool connection_running_ = false;  // connection_ started and not yet stopped
+    bool switching_ = false;           // between a lost node and the next attempt
+    std::uint64_t node_switches_ = 0;
 
     // Stream state
     std::optional<std::uint16_t> channel_number_;

@@ -1,7 +1,9 @@
 // tolk-listen: hear one channel of a tolk server, into a WAV file, stdout or a sound card.
 //   tolk-listen --server ws://HOST:PORT --channel ID --output FILE.wav|-|device:NAME
 //               [--duration S] [--stats FILE.json] [--jb adaptive|fixed:MS]
-//               [--profile listener|return|monitor] [--quiet]
+//               [--profile listener|return|monitor] [--stay] [--quiet]
+// On an event of several nodes it starts on the node the server suggests and moves to another
+// node by itself when its own goes away; --stay keeps it on --server.
 // Exit status: 0 after --duration or on SIGINT/SIGTERM (the WAV is complete either way),
 // 1 on a start-up error, 2 when the channel does not exist.
 #include "clients/common/log.hpp"
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
                    "return (lowest delay, LAN) or monitor")
         ->capture_default_str()
         ->check(CLI::IsMember({"listener", "return", "monitor"}));
+    bool stay = false;
+    app.add_flag("--stay", stay, "several nodes: stay on --server (no suggested node, no moving to another)");
     app.add_flag("--quiet,-q", quiet, "warnings and errors only");
     CLI11_PARSE(app, argc, argv);
     client::set_client_log_level(quiet ? spdlog::level::warn : spdlog::level::info);
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
     }
     options.server = *url;
     options.playout = *playout;
+    options.follow_nodes = !stay;
 
     boost::asio::io_context io;
     try {

@@ -64,7 +64,6 @@ nats_bus::nats_bus(server::local_hub& hub, server::session_registry& sessions, c
       node_(config.cluster.node.empty() ? host_name() : config.cluster.node),
       instance_(random_instance()),
       prefix_("tolk." + event_slug(config.event_name)),
-      public_url_(config.public_url),
       link_(config.cluster, "tolk " + node_,
             [this](bool up) {
                 server::log("cluster")->warn("node {}: NATS link {}", node_, up ? "up" : "down: serving local booths and listeners only");
@@ -75,6 +74,7 @@ nats_bus::nats_bus(server::local_hub& hub, server::session_registry& sessions, c
             }),
       claims_(link_, "tolk_" + event_slug(config.event_name), std::chrono::milliseconds(config.cluster.claim_ttl_ms),
               config.cluster.claim_replicas),
+      public_url_(config.public_url),
       proxy_identity_(hub.channel_count()),
       remote_feed_(std::make_unique<std::atomic<bool>[]>(hub.channel_count())),
       local_air_(std::make_unique<std::atomic<bool>[]>(hub.channel_count())),
@@ -245,23 +245,36 @@ std::vector<server::channel_report> nats_bus::reports() const {
 }
 
 std::vector<server::node_load> nats_bus::nodes() const {
-    server::node_load self{node_, public_url_, 0, 0, true};
-    for (std::uint16_t c = 0; c < hub_.channel_count(); ++c)
-        self.listeners += static_cast<std::uint32_t>(hub_.subscriber_count(c));
+    server::node_load self{node_, {}, 0, 0, true, {}};
     {
         std::lock_guard lock(state_mutex_);
+        for (std::uint16_t c = 0; c < hub_.channel_count(); ++c) {
+            const auto n = static_cast<std::uint32_t>(hub_.subscriber_count(c));
+            self.channels.push_back({channel_id(c), n, owned_.contains(c)});
+            self.listeners += n;
+        }
         self.booths = static_cast<std::uint32_t>(owned_.size());
+        self.public_url = public_url_;
     }
     std::vector<server::node_load> out{self};
     for (const auto& n : board_.nodes()) {
-        server::node_load load{n.node, n.public_url, 0, 0, false};
+        server::node_load load{n.node, n.public_url, 0, 0, false, {}};
         for (const auto& c : n.channels) {
+            load.channels.push_back({c.id, c.listeners, c.on_air});
             load.listeners += c.listeners;
             load.booths += c.on_air ? 1 : 0;
         }
         out.push_back(std::move(load));
     }
     return out;
+}
+
+void nats_bus::set_public_url(std::string url) {
+    {
+        std::lock_guard lock(state_mutex_);
+        public_url_ = std::move(url);
+    }
+    wake();
 }
 
 void nats_bus::receive_status(std::string_view text) {

@@ -66,6 +66,7 @@ public:
     protocol::channel_list channels() const override;
     std::vector<server::channel_report> reports() const override;
     std::vector<server::node_load> nodes() const override;
+    void set_public_url(std::string url) override;
 
     struct route {  // a channel's audio subscription callback's closure
         nats_bus* bus;
@@ -99,7 +100,7 @@ private:
     server::local_hub& hub_;
     server::session_registry& sessions_;
     const server::cluster_config config_;
-    std::string node_, instance_, prefix_, public_url_;
+    std::string node_, instance_, prefix_;
     std::vector<std::string> audio_subjects_;
     // The worker's queue (before link_: the link's callbacks use it from the start).
     std::mutex work_mutex_;
@@ -114,6 +115,7 @@ private:
 
     mutable std::mutex state_mutex_;
     std::map<std::uint16_t, owned_claim> owned_;  // this node's booths on air
+    std::string public_url_;  // where phones reach this node (set once the server is bound)
     std::vector<std::string> proxy_identity_;  // per channel; set: a remote booth stands in the hub
     std::unique_ptr<std::atomic<bool>[]> remote_feed_;  // per channel: frames from NATS go to the hub
     std::unique_ptr<std::atomic<bool>[]> local_air_;    // per channel: a local booth holds the claim

@@ -105,9 +105,10 @@ void nats_bus::evict(std::uint16_t channel, std::uint64_t booth, const std::stri
 void nats_bus::publish_status() {
     if (!link_.connected())
         return;
-    node_status s{node_, instance_, {}, public_url_};
+    node_status s{node_, instance_, {}, {}};
     {
         std::lock_guard lock(state_mutex_);
+        s.public_url = public_url_;
         for (std::uint16_t c = 0; c < hub_.channel_count(); ++c) {
             channel_status cs{channel_id(c), false, static_cast<std::uint32_t>(hub_.subscriber_count(c)), {}, {}};
             if (const auto it = owned_.find(c); it != owned_.end()) {

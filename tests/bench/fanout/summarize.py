@@ -267,10 +267,11 @@ def read_metrics(path):
         return {}
 
 
-def update(results, section_path):
+def update(results, section_path, name="fanout"):
+    """Replaces the NAME markers' contents (tests/bench/cluster uses its own)."""
     with open(section_path) as f:
         body = f.read().rstrip() + "\n"
-    begin, end = "<!-- fanout:begin -->", "<!-- fanout:end -->"
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     text = open(results).read() if os.path.exists(results) else "# Benchmark results\n"
     block = f"{begin}\n{body}{end}"
     if begin in text and end in text:
@@ -290,4 +291,4 @@ if __name__ == "__main__":
     elif mode == "section":
         section(*sys.argv[2:9])
     elif mode == "update":
-        update(sys.argv[2], sys.argv[3])
+        update(*sys.argv[2:5])

@@ -10,7 +10,7 @@ const REFUSED = [4006, 4007, 4008];  // protocol/close_code.hpp: unauthorized, f
 export class Connection {
   constructor(url, handlers) {
     this.url = url;
-    this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen(), onRefused(code, reason)}
+    this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen(), onRefused(code, reason), nextUrl()}
     this.query = handlers.query || '';
     this.state = 'connecting';
     this.samples = [];  // {offset, rtt}
@@ -47,6 +47,8 @@ export class Connection {
         return;
       }
       this.setState('reconnecting');
+      const next = this.h.nextUrl?.();  // several nodes: walk on to the next (nodes.js)
+      if (next) this.url = next;
       this.retry = setTimeout(() => this.open(), this.backoff);
       this.backoff = Math.min(3000, this.backoff * 2);
     };
@@ -58,6 +60,18 @@ export class Connection {
     this.query = query;
     this.state = 'connecting';
     this.kick(true);
+  }
+
+  // Connect to another node (nodes.js: the one the server suggests).
+  moveTo(url) {
+    if (url === this.url) return;
+    this.url = url;
+    clearTimeout(this.retry);
+    this.backoff = 250;
+    const old = this.ws;
+    this.ws = null;  // its close event is ignored
+    try { old?.close(); } catch { /* closed */ }
+    this.open();
   }
 
   // Reconnect at once (e.g. the network came back); not while refused, unless `force`.

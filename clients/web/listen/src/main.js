@@ -4,9 +4,10 @@
 // This file wires the pieces together; each concern lives in its own module:
 //   state.js (the state), streams.js (what to hear and subscribe to), latency.js, dropouts.js,
 //   stats_upload.js, media_session.js, wake_lock.js, render.js, controls.js, access.js (a private
-//   event's passcode or token),
+//   event's passcode or token), nodes.js (several nodes: the suggested one, failover),
 //   test_hooks.js (test build only: TOLK_TEST_HOOKS is set by build.mjs).
 import { Connection } from './connection.js';
+import { NodeList, followNodes, listenUrlOf } from './nodes.js';
 import { startAudio } from './audio_output.js';
 import { createState, channelById, applyServerMessage, selectedStream } from './state.js';
 import { StreamRouter } from './streams.js';
@@ -39,8 +40,9 @@ const render = () => renderPage(app, conn, choose);
 const renderDetails = () => renderDetailsOf(app, conn);
 
 // ---- connection -------------------------------------------------------------------------
-const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/listen`;
-const conn = new Connection(wsUrl, {
+const nodes = new NodeList(location.origin);
+const conn = new Connection(listenUrlOf(location.origin), {
+  nextUrl: () => (nodes.origins.length > 1 ? listenUrlOf(nodes.next()) : null),
   query: accessQuery(app.access),
   onState: () => { render(); },
   onRefused: (code, reason) => { refused(code, reason); },
@@ -58,6 +60,7 @@ const conn = new Connection(wsUrl, {
   onFrame: (data) => { if (app.audio) app.audio.post({ type: 'frame', data }, [data]); },
 });
 addEventListener('online', () => conn.kick());
+followNodes(nodes, conn);
 
 // ---- a private event ----------------------------------------------------------------------
 // Refused: try what this phone remembers for the event, else ask for the passcode (saying why
