@@ -5,7 +5,7 @@
 // Reconnects with a calm back-off, except after a refusal a retry cannot fix (4002, 4006-4010).
 // Outgoing audio is bounded: beyond MAX_BUFFERED bytes waiting in the socket, frames are
 // dropped (counted), never control messages.  Main thread only.
-import { clientNowUs } from '../../listen/src/connection.js';
+import { ClockSync } from '../../listen/src/clock_sync.js';
 
 const FINAL = [4002, 4006, 4007, 4008, 4009, 4010];
 const MAX_BUFFERED = 16 * 1024;  // about 1 s of 64 kbit/s audio
@@ -17,7 +17,8 @@ export class BoothLink {
     this.token = token;
     this.h = h;
     this.state = 'connecting';
-    this.samples = [];
+    // Every pong's best sample goes to the server as a `clock` report.
+    this.clock = new ClockSync((m) => this.send(m), 1000);
     this.backoff = 250;
     this.dropped = 0;
     this.sent = 0;
@@ -30,19 +31,19 @@ export class BoothLink {
     this.ws = ws;
     ws.onopen = () => {
       this.send({ type: 'hello', client: 'tolk-booth-web/0.1', protocol: 1, ...(this.token ? { token: this.token } : {}) });
-      this.pingBurst();
+      this.clock.start();
     };
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return;  // a booth receives no audio
       let m;
       try { m = JSON.parse(e.data); } catch { return; }
-      if (m.type === 'pong') this.onPong(m);
+      if (m.type === 'pong') this.reportClock(this.clock.onPong(m));
       if (m.type === 'welcome') { this.backoff = 250; this.setState('on'); }
       this.h.onMessage(m);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
-      clearInterval(this.pinger);
+      this.clock.stop();
       if (FINAL.includes(e.code)) { this.setState('stopped'); this.h.onFinal(e.code, e.reason); return; }
       if (e.code === 4001) this.h.onTaken?.(e.reason);
       this.setState('reconnecting');
@@ -69,30 +70,13 @@ export class BoothLink {
 
   close() {
     clearTimeout(this.retry);
-    clearInterval(this.pinger);
+    this.clock.stop();
     const ws = this.ws;
     this.ws = null;
     ws?.close();
   }
 
-  ping() { this.send({ type: 'ping', t0: Math.round(clientNowUs()) }); }
-  pingBurst() {
-    clearInterval(this.pinger);
-    let n = 0;
-    this.pinger = setInterval(() => {
-      this.ping();
-      if (++n === 5) { clearInterval(this.pinger); this.pinger = setInterval(() => this.ping(), 1000); }
-    }, 150);
-    this.ping();
-  }
-
-  onPong(m) {
-    const t3 = clientNowUs();
-    const offset = ((m.t1 - m.t0) + (m.t2 - t3)) / 2;
-    const rtt = (t3 - m.t0) - (m.t2 - m.t1);
-    this.samples.push({ offset, rtt });
-    if (this.samples.length > 16) this.samples.shift();
-    const best = this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
+  reportClock(best) {
     this.send({ type: 'clock', offset_us: Math.round(best.offset), rtt_us: Math.max(0, Math.round(best.rtt)) });
   }
 }

@@ -3,7 +3,9 @@
 // protocol/PROTOCOL.md "Clocks").  A refusal of signed roles (close codes 4006-4008: a private
 // event without its passcode or token) is not retried: the page asks for the passcode, then
 // setQuery() opens again with it.  Main thread only.
-export const clientNowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+import { ClockSync } from './clock_sync.js';
+
+export { clientNowUs } from './clock_sync.js';
 
 const REFUSED = [4006, 4007, 4008];  // protocol/close_code.hpp: unauthorized, forbidden, token_expired
 
@@ -13,9 +15,7 @@ export class Connection {
     this.h = handlers;  // {onState(state), onMessage(msg), onFrame(ArrayBuffer), onOpen(), onRefused(code, reason), nextUrl()}
     this.query = handlers.query || '';
     this.state = 'connecting';
-    this.samples = [];  // {offset, rtt}
-    this.offsetUs = null;
-    this.rttUs = null;
+    this.clock = new ClockSync((m) => this.send(m), 2000);
     this.backoff = 250;
     this.open();
   }
@@ -28,19 +28,19 @@ export class Connection {
       this.backoff = 250;
       this.setState('connected');
       this.send({ type: 'hello', client: 'tolk-web/0.1', protocol: 1 });
-      this.pingBurst();
+      this.clock.start();
       this.h.onOpen?.();
     };
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') { this.h.onFrame(e.data); return; }
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
-      if (msg.type === 'pong') this.onPong(msg);
+      if (msg.type === 'pong') this.clock.onPong(msg);
       this.h.onMessage(msg);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
-      clearInterval(this.pinger);
+      this.clock.stop();
       if (REFUSED.includes(e.code)) {
         this.setState('locked');
         this.h.onRefused?.(e.code, e.reason);
@@ -90,26 +90,7 @@ export class Connection {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(obj));
   }
 
-  ping() { this.send({ type: 'ping', t0: Math.round(clientNowUs()) }); }
-
-  pingBurst() {
-    clearInterval(this.pinger);
-    let n = 0;
-    this.pinger = setInterval(() => {
-      this.ping();
-      if (++n === 5) { clearInterval(this.pinger); this.pinger = setInterval(() => this.ping(), 2000); }
-    }, 150);
-    this.ping();
-  }
-
-  onPong(m) {
-    const t3 = clientNowUs();
-    const offset = ((m.t1 - m.t0) + (m.t2 - t3)) / 2;
-    const rtt = (t3 - m.t0) - (m.t2 - m.t1);
-    this.samples.push({ offset, rtt });
-    if (this.samples.length > 16) this.samples.shift();
-    const best = this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
-    this.offsetUs = best.offset;
-    this.rttUs = best.rtt;
-  }
+  // Page clock → server clock and the round trip, µs (null until the first pong).
+  get offsetUs() { return this.clock.offsetUs; }
+  get rttUs() { return this.clock.rttUs; }
 }
