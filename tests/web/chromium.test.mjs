@@ -82,6 +82,24 @@ test('listener app in Chromium', { timeout: 120000 }, async (t) => {
     assert.ok(Math.abs(hz - TONES.en) <= 3);
   });
 
+  await t.test('a finger held on a channel while the picker changes still chooses it', async () => {
+    // The page re-renders on every server message; the button under the finger must stay the
+    // same element, or the tap (down on one, up on another) is lost.
+    const fr = Object.keys(TONES).indexOf('fr');
+    const box = await page.locator('.channel[data-id="fr"]').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await stop(booths[fr]);
+    const frState = () => page.getAttribute('.channel[data-id="fr"] .state', 'data-on-air');
+    await waitFor('Français shown off air', async () => (await frState()) === 'false', 5000);
+    await page.mouse.up();
+    await waitFor('Français chosen', async () => (await state()).selected === 'fr', 3000);
+    booths[fr] = startBooth(port, 'fr', `tone:${TONES.fr}`);
+    await waitFor('Français back on air', async () => (await frState()) === 'true', 8000);
+    await page.tap('.channel[data-id="en"]');
+    await playingChannel('en');
+  });
+
   await t.test('details: latency, buffer against target, profile, dropouts; no raw clock figures', async () => {
     await page.click('#details-summary');
     const details = async () => Object.fromEntries(await page.$$eval('#details-body dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));

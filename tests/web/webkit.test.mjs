@@ -34,7 +34,8 @@ test('listener app in WebKitGTK', { skip, timeout: 150000 }, async (t) => {
         await waitFor('tap on Español', async () => { await browser.click('.channel[data-id="es"]'); return true; }, 10000, 100);
         const number = (await getJson(port, '/api/channels')).channels.find((c) => c.id === 'es').number;
         const state = () => exec('return window.tolk.state()');
-        await waitFor('es playing', async () => (await state()).streams[number]?.playing, 15000, 100);
+        await waitFor('es playing', async () => (await state()).streams[number]?.playing, 15000, 100)
+          .catch(async (e) => { throw new Error(`${e.message}; page state ${JSON.stringify(await state())}`); });
         const st = await state();
         const hear = async () => {
           const samples = await execAsync('const done = arguments[arguments.length - 1]; window.tolk.capture(arguments[0]).then(done);',

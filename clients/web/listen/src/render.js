@@ -39,25 +39,37 @@ function renderUnlock(app, t) {
   error.textContent = app.locked?.error ? t(app.locked.error) : '';
 }
 
+// The buttons are updated in place, one per channel id, never rebuilt: the page re-renders on
+// every server message, and a button replaced between a finger's down and up loses the tap (and
+// a keyboard or screen-reader user's focus).
 function renderChannels(app, t, onChoose) {
   const list = $('channels');
-  list.replaceChildren(...app.channels.map((c) => {
-    const b = document.createElement('button');
-    b.className = 'channel';
-    b.dataset.id = c.id;
+  const old = new Map([...list.querySelectorAll('button.channel')].map((b) => [b.dataset.id, b]));
+  const buttons = app.channels.map((c) => {
+    let b = old.get(c.id);
+    if (!b) {
+      b = document.createElement('button');
+      b.className = 'channel';
+      b.dataset.id = c.id;
+      const label = document.createElement('span');
+      label.className = 'label';
+      const state = document.createElement('span');
+      state.className = 'state';
+      b.append(label, state);
+      b.onclick = () => onChoose(b.dataset.id);
+    }
     b.lang = c.language === 'mul' ? app.lang : c.language;
     b.setAttribute('aria-pressed', String(app.playing && c.id === app.selected));
-    const label = document.createElement('span');
-    label.className = 'label';
+    const [label, state] = b.children;
     label.textContent = channelLabel(c, app.lang);
-    const state = document.createElement('span');
-    state.className = 'state';
     state.dataset.onAir = String(!!c.on_air);
     state.textContent = t(c.on_air ? 'onAir' : 'offAir');
-    b.append(label, state);
-    b.onclick = () => onChoose(c.id);
     return b;
-  }));
+  });
+  const keep = new Set(buttons);
+  for (const n of [...list.childNodes]) if (!keep.has(n)) n.remove();
+  // Moves only what is out of place (a moved node is taken out first, which would drop a press).
+  buttons.forEach((b, i) => { if (list.children[i] !== b) list.insertBefore(b, list.children[i] ?? null); });
   if (!app.channels.length) list.textContent = t('noChannels');
 }
 
