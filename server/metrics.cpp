@@ -67,6 +67,7 @@ std::string metrics::prometheus(std::int64_t connections_open) const {
     c("icecast_sources_total", icecast_sources, "Icecast sources (PUT or SOURCE) that went on air");
     c("icecast_sources_refused_total", icecast_sources_refused, "Icecast sources refused (credentials, channel, format)");
     c("icecast_sources_corrupt_total", icecast_sources_corrupt, "Icecast sources closed for a corrupt page or packet");
+    c("icecast_source_gaps_total", icecast_source_gaps, "holes in Icecast sources' Ogg page sequences (pages lost upstream)");
     c("stream_listeners_total", stream_listeners, "HTTP Ogg Opus listeners (/stream/ID.ogg)");
     return out;
 }

@@ -47,6 +47,7 @@ struct metrics {
     counter icecast_sources{0};          // Icecast sources (PUT / SOURCE) that went on air
     counter icecast_sources_refused{0};  // refused: credentials, channel, taken, not Ogg Opus
     counter icecast_sources_corrupt{0};  // closed for a corrupt Ogg page or Opus packet
+    counter icecast_source_gaps{0};      // holes in a source's page sequence (pages lost upstream)
     counter stream_listeners{0};         // HTTP Ogg listeners (GET /stream/ID.ogg)
 
     // Prometheus text exposition of every counter (the per-channel gauges are added by the hub).

@@ -3,8 +3,11 @@
 #include "server/icecast/source_format.hpp"
 
 #include <ogg/ogg.h>
+#include <opus/opus.h>
 
 #include <cstring>
+#include <utility>
+#include <vector>
 
 namespace tolk::server::icecast {
 
@@ -16,8 +19,11 @@ struct ogg_opus_demuxer::state {
     bool ended = false;        // the current logical stream's EOS page came
     int headers_left = 0;      // 2: OpusHead next, 1: OpusTags next, 0: audio
     std::uint64_t streams = 0;
+    bool gap = false;                 // pages were lost before the next audio packet
+    std::vector<ogg_packet> packets;  // the current page's, valid until the next page goes in
 
     state() { ogg_sync_init(&sync); }
+    demux_result packet(const ogg_packet& p, const sink& on);
     ~state() {
         if (have_stream)
             ogg_stream_clear(&stream);
@@ -102,24 +108,40 @@ demux_result ogg_opus_demuxer::page(const sink& on) {
         return fail(demux_status::corrupt, "Ogg page out of place in its stream");
     if (ogg_page_eos(&pg))
         s.ended = true;
-    for (;;) {
-        auto result = packet(on);
-        if (result.status == demux_status::stopped && result.reason.empty())
-            return {};  // no more packets on this page
-        if (!result)
-            return result;
+    // The page's packets first, so that each can be given its own end granule.
+    s.packets.clear();
+    for (ogg_packet p; const int r = ogg_stream_packetout(&s.stream, &p);) {
+        if (r > 0) {
+            s.packets.push_back(p);
+            continue;
+        }
+        // A hole (libogg reports it before the packets of the page after it): pages of the
+        // stream never came. A live relay or a player that joined a mount mid-stream has one
+        // before its first audio page (the header pages, then the live edge), and an upstream
+        // server that dropped pages for a slow reader has one anywhere. Lost audio is audio a
+        // listener's buffer conceals; lost headers are a broken stream.
+        if (s.headers_left > 0)
+            return fail(demux_status::corrupt, "an Ogg page of the stream's headers is missing (sequence gap)");
+        s.gap = true;
+        ++gaps_;
     }
+    // RFC 7845 section 4: the page's granule position is where its last complete packet ends;
+    // each earlier packet ends where the next one starts.
+    std::int64_t end = ogg_page_granulepos(&pg);
+    for (auto p = s.packets.rbegin(); p != s.packets.rend() && end >= 0; ++p) {
+        p->granulepos = end;
+        const int samples = opus_packet_get_nb_samples(p->packet, static_cast<opus_int32>(p->bytes), 48000);
+        end = samples > 0 ? end - samples : -1;
+    }
+    for (auto& p : s.packets)
+        if (auto result = s.packet(p, on); !result)
+            return result;
+    return {};
 }
 
-// One packet of the current stream; `stopped` with no reason when there is none.
-demux_result ogg_opus_demuxer::packet(const sink& on) {
-    auto& s = *state_;
-    ogg_packet p;
-    const int r = ogg_stream_packetout(&s.stream, &p);
-    if (r == 0)
-        return {demux_status::stopped, {}};
-    if (r < 0)
-        return fail(demux_status::corrupt, "an Ogg page is missing (sequence gap)");
+// One packet of the current stream: a header, or audio with its end granule (or -1).
+demux_result ogg_opus_demuxer::state::packet(const ogg_packet& p, const sink& on) {
+    auto& s = *this;
     const std::span<const std::uint8_t> data(p.packet, static_cast<std::size_t>(p.bytes));
     demux_event e;
     if (s.headers_left == 2) {
@@ -142,6 +164,7 @@ demux_result ogg_opus_demuxer::packet(const sink& on) {
     e.what = demux_event::kind::packet;
     e.data = data;
     e.granule = p.granulepos;
+    e.after_gap = std::exchange(s.gap, false);
     return on(e) ? demux_result{} : demux_result{demux_status::stopped, "stopped"};
 }
 

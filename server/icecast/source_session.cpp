@@ -16,6 +16,7 @@
 #include <boost/beast/http/write.hpp>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tolk::server::icecast {
@@ -284,10 +285,17 @@ bool source_session::on_event(const demux_event& e, std::int64_t received_us) {
         refusal_ = limit;
         return false;
     }
+    if (e.after_gap)
+        ++ctx_.counters.icecast_source_gaps;
     if (e.granule >= 0) {  // the page's granule position says where this packet ends
         if (!granule_base_)
             granule_base_ = e.granule - (position_ + check.samples);
-        position_ = e.granule - *granule_base_ - check.samples;
+        const auto at = e.granule - *granule_base_ - check.samples;
+        // Pages lost upstream: the frames they held are missing from the sequence too, so that
+        // listeners conceal them as lost (bounded: a wild granule does not wrap the sequence).
+        if (e.after_gap && at > position_)
+            sequence_ += static_cast<std::uint32_t>(std::min<std::int64_t>((at - position_) / check.samples, 3000));
+        position_ = at;
     }
     protocol::frame_header h;
     h.sequence = sequence_++;

@@ -6,11 +6,17 @@
 #include "server/icecast/ogg_opus_pager.hpp"
 #include "server/icecast/source_format.hpp"
 
+#include "codec/ogg_opus_writer.hpp"
 #include "codec/opus_encoder.hpp"
 #include "codec/signals.hpp"
 #include "protocol/audio_frame.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace tolk::test {
 namespace {
@@ -29,6 +35,9 @@ std::vector<std::vector<std::uint8_t>> packets(int count, std::uint32_t seed) {
 struct demuxed {
     std::vector<opus_stream_info> streams;
     std::vector<std::vector<std::uint8_t>> packets;
+    std::vector<std::int64_t> granules;  // each packet's end granule (-1: none)
+    std::vector<std::size_t> after_gap;  // the indexes of packets that followed lost pages
+    std::uint64_t gaps = 0;
     demux_result result;
 };
 
@@ -39,11 +48,16 @@ demuxed demux(std::span<const std::uint8_t> bytes, std::size_t chunk = 7) {
         out.result = d.feed(bytes.subspan(at, std::min(chunk, bytes.size() - at)), [&](const demux_event& e) {
             if (e.what == demux_event::kind::stream)
                 out.streams.push_back(e.stream);
-            else
+            else {
+                if (e.after_gap)
+                    out.after_gap.push_back(out.packets.size());
                 out.packets.emplace_back(e.data.begin(), e.data.end());
+                out.granules.push_back(e.granule);
+            }
             return true;
         });
     }
+    out.gaps = d.gaps();
     return out;
 }
 
@@ -116,13 +130,80 @@ TEST(IcecastOgg, PagerStreamReadsBackPacketForPacketAndChainsAfterDiscontinuity)
     EXPECT_EQ(got.packets[first.size()].size(), 1u);
     EXPECT_EQ(got.packets.back(), second.back());
     // The late player: the same headers (pages 0 and 1 of the stream), then the very bytes the
-    // first player got from page 10 on (as Icecast, a sequence gap before its first audio page,
-    // which tolk's strict demuxer names).
+    // first player got from page 10 on (as Icecast, a sequence gap before its first audio page).
     EXPECT_EQ(late.bytes.substr(0, late_headers), from_start.bytes.substr(0, late_headers));
     EXPECT_EQ(late.bytes.substr(late_headers), from_start.bytes.substr(joined_at));
+    // Read back (what a tolk ingest relaying that player does): the gap is counted, the packets
+    // from page 10 on all come, the first of them marked, each at its place in the stream.
     const auto heard_late = demux(late.view());
-    ASSERT_EQ(heard_late.streams.size(), 1u);
-    EXPECT_NE(heard_late.result.reason.find("sequence gap"), std::string::npos) << heard_late.result.reason;
+    ASSERT_TRUE(heard_late.result) << heard_late.result.reason;
+    ASSERT_EQ(heard_late.streams.size(), 2u);
+    EXPECT_EQ(heard_late.gaps, 1u);
+    EXPECT_EQ(heard_late.after_gap, std::vector<std::size_t>{0});
+    ASSERT_EQ(heard_late.packets.size(), first.size() - 10 + 1 + second.size());
+    EXPECT_EQ(heard_late.packets[0], first[10]);
+    EXPECT_EQ(heard_late.granules[1] - heard_late.granules[0], 960);
+    EXPECT_EQ(heard_late.granules[0], got.granules[10]);
+    EXPECT_EQ(got.gaps, 0u);
+    EXPECT_TRUE(got.after_gap.empty());
+}
+
+// The pages of an Ogg byte stream, each whole (RFC 3533: a 27-byte header, the lacing table,
+// the body).
+std::vector<std::string> split_pages(const std::string& bytes) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at + 27 <= bytes.size();) {
+        const auto segments = static_cast<unsigned char>(bytes[at + 26]);
+        std::size_t size = 27 + segments;
+        for (std::size_t i = 0; i < segments; ++i)
+            size += static_cast<unsigned char>(bytes[at + 27 + i]);
+        out.push_back(bytes.substr(at, size));
+        at += size;
+    }
+    return out;
+}
+
+TEST(IcecastOgg, PagesLostUpstreamAreCountedAndTheAudioAfterThemKeepsItsPlace) {
+    // Five packets to a page (as an encoder's pages carry), pages 4 and 5 (audio) lost upstream.
+    const auto opus = packets(40, 3);
+    char pattern[] = "/tmp/tolk-ogg-gap-XXXXXX";
+    const std::filesystem::path dir = ::mkdtemp(pattern);
+    {
+        codec::ogg_opus_writer w(dir / "s.opus", {}, {}, {5 * 960, 77});
+        for (const auto& p : opus)
+            ASSERT_FALSE(w.write(p, 960));
+    }
+    std::ifstream in(dir / "s.opus", std::ios::binary);
+    const std::string file{std::istreambuf_iterator<char>(in), {}};
+    std::filesystem::remove_all(dir);
+    const auto pages = split_pages(file);
+    ASSERT_EQ(pages.size(), 2u + 8u);
+    const auto whole = demux({reinterpret_cast<const std::uint8_t*>(file.data()), file.size()});
+    ASSERT_TRUE(whole.result) << whole.result.reason;
+    ASSERT_EQ(whole.packets.size(), opus.size());
+    // Every packet has its own end granule, 960 after the one before, the page's granule last.
+    for (std::size_t i = 1; i < whole.granules.size(); ++i)
+        EXPECT_EQ(whole.granules[i] - whole.granules[i - 1], 960) << i;
+    EXPECT_EQ(whole.gaps, 0u);
+
+    std::string lossy;
+    for (std::size_t i = 0; i < pages.size(); ++i)
+        if (i != 4 && i != 5)
+            lossy += pages[i];
+    const auto got = demux({reinterpret_cast<const std::uint8_t*>(lossy.data()), lossy.size()});
+    ASSERT_TRUE(got.result) << got.result.reason;
+    EXPECT_EQ(got.gaps, 1u);
+    ASSERT_EQ(got.packets.size(), opus.size() - 10);
+    EXPECT_EQ(got.after_gap, std::vector<std::size_t>{10});
+    EXPECT_EQ(got.packets[10], opus[20]);
+    EXPECT_EQ(got.granules[10], whole.granules[20]) << "the audio after the gap keeps its place in the stream";
+    EXPECT_EQ(got.granules[10] - got.granules[9], 11 * 960);
+
+    // Lost header pages are a broken stream, refused.
+    const auto headless = pages[0] + pages[2] + pages[3];
+    const auto refused = demux({reinterpret_cast<const std::uint8_t*>(headless.data()), headless.size()});
+    EXPECT_EQ(refused.result.status, demux_status::corrupt);
+    EXPECT_NE(refused.result.reason.find("headers is missing"), std::string::npos) << refused.result.reason;
 }
 
 TEST(IcecastOgg, ChannelPagesBuildEachPageOnceForEveryListenerInAnyOrder) {

@@ -161,6 +161,41 @@ TEST_F(icecast_test, Mp3AndVorbisSourcesAreRefusedNamingWhatTolkAccepts) {
     EXPECT_GE(server_->counters().icecast_sources_refused.load(), 3u);
 }
 
+// A relay: what a player that joined /stream/fr.ogg mid-stream captured (the stream's header
+// pages, then pages from the live edge on: a gap in the page sequence, as from Icecast), pushed
+// as it is to another channel. tolk's ingest counts the gap and plays the audio after it.
+TEST_F(icecast_test, AStreamCapturedMidStreamRelaysIntoAnotherChannel) {
+    start_event();
+    child_process push(ffmpeg({"-re", "-i", (dir_ / "speech.wav").string(), "-c:a", "libopus", "-b:a", "32k",
+                               "-page_duration", "20000", "-f", "ogg", url("/ingest/fr", booth_token("fr"))}),
+                       {false, true});
+    // A first player from the start, then the one whose capture is relayed, half a second later.
+    raw_http first(endpoint_);
+    first.send("GET /stream/fr.ogg HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(first.read_until([](const std::string& r) { return count_packets(r) >= 25; }, 10s));
+    raw_http capture(endpoint_);
+    capture.send("GET /stream/fr.ogg HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(capture.read_until([](const std::string& r) { return count_packets(r) >= 60; }, 10s));
+    ASSERT_EQ(finish(push), 0) << push.output(child_process::stream::err);
+    const std::string body = capture.received().substr(capture.received().find("\r\n\r\n") + 4);
+    const auto relayed = count_packets(body);
+
+    auto en = listen("en");
+    raw_http relay(endpoint_);
+    relay.send("PUT /ingest/en HTTP/1.1\r\nHost: x\r\nContent-Type: audio/ogg\r\nAuthorization: Basic " +
+               basic("source", booth_token("en")) + "\r\n\r\n");
+    relay.send(body);
+    ASSERT_TRUE(en->wait_for([&](auto& m) { return count_frames(m, 0) >= relayed; }))
+        << count_frames(en->messages(), 0) << " of " << relayed << " frames heard; " << relay.received();
+    EXPECT_FALSE(relay.closed()) << relay.received();
+    EXPECT_EQ(server_->counters().icecast_source_gaps.load(), 1u);
+    EXPECT_EQ(server_->counters().icecast_sources_corrupt.load(), 0u);
+    const auto heard = decode_heard(en->messages(), 0);
+    const auto a = codec::align(speech_, heard.pcm, -3 * 48000, 3 * 48000);
+    EXPECT_GE(a.correlation, 0.9) << "lag " << a.lag;
+    EXPECT_LT(a.lag, 0) << "the relay starts mid-speech";
+}
+
 TEST_F(icecast_test, CorruptOggIsClosedAndCounted) {
     start_event();
     std::string ogg;
