@@ -44,6 +44,12 @@ struct access_outcome {
     auth::claims claims;  // the token's claims when one was verified (also for most refusals)
     bool had_token = false;
     explicit operator bool() const { return decision.allowed; }
+    // For an admitted listener: whether its credential opens `channel`. A listener token may
+    // name the channels it opens; a booth's token names the channel it speaks on, and its
+    // console hears every channel (the floor, relays); a passcode opens them all.
+    bool hears(std::string_view channel) const {
+        return !had_token || claims.who != auth::role::listener || claims.allows_channel(channel);
+    }
 };
 
 // What POST /api/login gets: a technician token, or why not (HTTP status and reason).

@@ -49,16 +49,22 @@ bool spare_descriptor::refuse_one(boost::asio::ip::tcp::acceptor& acceptor, std:
         fd_ = -1;
     }
     const int client = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (client >= 0) {
-        if (!answer.empty()) {
-            const auto sent = ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
-            (void)sent;  // best effort: the client is being turned away either way
-        }
-        ::shutdown(client, SHUT_WR);
-        ::close(client);
-    }
+    if (client >= 0)
+        refuse_and_close(client, answer);
     fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     return client >= 0;
+}
+
+void refuse_and_close(int fd, std::string_view answer) {
+    char discard[4096];
+    for (int i = 0; i < 16 && ::recv(fd, discard, sizeof discard, MSG_DONTWAIT) > 0; ++i) {
+    }
+    if (!answer.empty()) {
+        const auto sent = ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)sent;  // best effort: the client is being turned away either way
+    }
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
 }
 
 void tune_accepted(boost::asio::ip::tcp::socket& socket, const limits_config& limits) {

@@ -12,6 +12,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <string_view>
+
 #include <cstdint>
 
 namespace tolk::server {
@@ -41,5 +43,10 @@ private:
 };
 
 void tune_accepted(boost::asio::ip::tcp::socket& socket, const limits_config& limits);
+
+// Sends a refusal on a connection turned away at accept (best effort, never blocks), then shuts
+// it down and closes it. What the client already sent is read first: closing a socket with
+// unread bytes answers with a reset, which can destroy the refusal before the client reads it.
+void refuse_and_close(int fd, std::string_view answer);
 
 }  // namespace tolk::server

@@ -169,7 +169,7 @@ asio::awaitable<void> http_session::admit_listener(http_request& req) {
         co_return;
     }
     std::vector<std::string> channels;  // empty: every channel
-    if (outcome.had_token && !outcome.claims.allows_channel(auth::all_channels))
+    if (!outcome.hears(auth::all_channels))
         channels = outcome.claims.channels;
     std::make_shared<listener_session>(std::move(stream_), std::move(req), std::move(slot_), ctx_, std::move(channels))
         ->start();

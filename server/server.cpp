@@ -146,13 +146,7 @@ bool server::admit(tcp::socket& socket) {
     ++metrics_.connections_refused;
     if (why == admission::address_full)
         ++metrics_.connections_refused_per_address;
-    if (!tls_) {
-        const auto answer = plain_refusal(why);
-        const auto sent = ::send(socket.native_handle(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        (void)sent;  // best effort: the connection is closed either way
-    }
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    socket.close(ec);
+    refuse_and_close(socket.release(ec), tls_ ? std::string() : plain_refusal(why));
     return false;
 }
 

@@ -118,7 +118,9 @@ std::string_view name(access_role r) {
 expectation token_expectation(access_role role, std::string_view event, std::string_view channel) {
     switch (role) {
     case access_role::booth: return {event, auth::role::booth, channel};
-    case access_role::listener: return {event, auth::role::listener | auth::role::technician, channel};
+    // A booth's token opens /ws/listen too: an interpreter's console hears the floor and the
+    // channels it relays from, at a private event as at any other.
+    case access_role::listener: return {event, auth::role::listener | auth::role::technician | auth::role::booth, channel};
     case access_role::technician:
     case access_role::metrics: break;
     }

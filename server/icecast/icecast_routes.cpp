@@ -126,7 +126,7 @@ asio::awaitable<void> serve_listener(std::shared_ptr<connection> c, server_conte
         }
     }
     auto outcome = access.listener(presented, passcode_ok);
-    if (outcome && outcome.had_token && !outcome.claims.allows_channel(id)) {
+    if (outcome && !outcome.hears(id)) {
         outcome.decision = {false, auth::close_code::forbidden, "channel",
                             "your listener token does not cover channel \"" + std::string(id.substr(0, 64)) + "\""};
     }

@@ -69,7 +69,7 @@ void alarm_engine::evaluate_recording(time_point now, const recording_health& re
 void alarm_engine::forget_missing(time_point now, std::span<const channel_input> channels) {
     for (auto& [channel, state] : channels_) {
         const bool present = std::any_of(channels.begin(), channels.end(),
-                                         [&](const channel_input& in) { return in.channel == channel; });
+                                         [&id = channel](const channel_input& in) { return in.channel == id; });
         if (present) {
             continue;
         }

@@ -65,7 +65,7 @@ asio::awaitable<http_reply> exchange(Stream& stream, const asio::ip::tcp::endpoi
     beast::flat_buffer buffer;
     http::response<http::string_body> res;
     co_await http::async_read(stream, buffer, res, asio::use_awaitable);
-    http_reply out{res.result_int(), res.body(), {}};
+    http_reply out{static_cast<int>(res.result_int()), res.body(), {}};
     for (const auto& field : res)
         out.headers.emplace(boost::algorithm::to_lower_copy(std::string(field.name_string())), std::string(field.value()));
     co_return out;

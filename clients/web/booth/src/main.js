@@ -209,7 +209,7 @@ async function start() {
   app.core = new BoothCore(wasm);
   app.audio = await ConsoleAudio.start(wasm, LIMITS, onMicFrame, onReturnStats);
   app.audio.post({ type: 'volume', value: app.volume });
-  app.feed = new ReturnFeed((msg, tr) => app.audio.post(msg, tr), { onChannels: draw, onState: draw });
+  app.feed = new ReturnFeed((msg, tr) => app.audio.post(msg, tr), { onChannels: draw, onState: draw, token });
   await openMic();
   connectBooth();
   draw();

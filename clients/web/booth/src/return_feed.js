@@ -7,8 +7,10 @@ import { Connection } from '../../listen/src/connection.js';
 export const floorOf = (channels) => channels.find((c) => c.id === 'floor' || c.language === 'mul');
 
 export class ReturnFeed {
-  // post(msg, transfer): to the worklet; onChannels(): the list changed; onState(state).
-  constructor(post, { onChannels, onState }) {
+  // post(msg, transfer): to the worklet; onChannels(): the list changed; onState(state);
+  // token: the console's booth token, which opens a private event's channels to it too (shown
+  // only when the server asks: a token in a URL ends up in logs).
+  constructor(post, { onChannels, onState, token }) {
     this.post = post;
     this.onChannels = onChannels;
     this.channels = [];
@@ -20,6 +22,7 @@ export class ReturnFeed {
       onOpen: () => { this.subscribed = null; this.update(true); },
       onMessage: (m) => this.onMessage(m),
       onFrame: (data) => this.post({ type: 'frame', data }, [data]),
+      onRefused: () => { if (token && !this.conn.query) this.conn.setQuery(`?token=${encodeURIComponent(token)}`); },
     });
   }
 
