@@ -127,7 +127,9 @@ const stateOf = (page) => page.evaluate(() => window.tolkBooth.state());
 
 const chromiumArgs = (wav) => ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--autoplay-policy=no-user-gesture-required', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${wav}`];
+  `--use-file-for-fake-audio-capture=${wav}`,
+  // booth.test is this machine under a name that is not localhost: an insecure context.
+  '--host-resolver-rules=MAP booth.test 127.0.0.1'];
 
 test('booth console in Chromium', { timeout: 240000 }, async (t) => {
   const wav = speech48();
@@ -293,6 +295,18 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     assert.match(back.note, /back to the floor/);
     await floorLanguage('');
     assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  await t.test('opened over plain HTTP from another machine: the console says how to reach it over HTTPS', async () => {
+    const page = await context.newPage();
+    await page.goto(`http://booth.test:${port}/booth?token=${encodeURIComponent(await issueToken(config, 'en'))}&lang=fr`);
+    await page.waitForSelector('#blocked', { state: 'visible', timeout: 10000 });
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    const text = await page.textContent('#blocked');
+    assert.match(text, /sécurisée/, 'in the console\'s language');
+    assert.match(text, new RegExp(`https://booth\\.test:${port}/booth`), `names the HTTPS address (${text})`);
+    assert.equal(await page.isVisible('#start'), false, 'no start button that could only fail');
     await page.close();
   });
 
