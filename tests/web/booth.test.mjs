@@ -205,8 +205,10 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     await waitFor('40 latency samples', async () => (await stateOf(page)).latencies.length >= 40, 20000, 250);
     const lat = median((await stateOf(page)).latencies.slice(-40));
     const js = (await stateOf(page)).returnStats.stats;
+    const device = (await stateOf(page)).deviceLatencyMs;
     t.diagnostic(`floor return: median floor-booth capture → console output ${lat.toFixed(1)} ms, profile "return", ` +
-      `buffer ${js.current_delay_ms.toFixed(1)} ms (target ${js.target_delay_ms.toFixed(1)} ms), ${(await stateOf(page)).sampleRate} Hz`);
+      `buffer ${js.current_delay_ms.toFixed(1)} ms (target ${js.target_delay_ms.toFixed(1)} ms), ${(await stateOf(page)).sampleRate} Hz, ` +
+      `the browser's own output path ${device.toFixed(1)} ms, so tolk's share ${(lat - device).toFixed(1)} ms`);
     assert.ok(lat > 0 && lat < 1000, `latency ${lat}`);
     // The baseline of the same run: the phone app (listener profile) on the same floor, at once.
     const phone = await context.newPage();
@@ -218,6 +220,7 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
     await phone.close();
     t.diagnostic(`same run: console (return) ${latNow.toFixed(1)} ms, phone app (listener) ${phoneLat.toFixed(1)} ms, ratio ${(latNow / phoneLat).toFixed(2)}`);
     fs.writeFileSync(path.join(outDir, 'booth-return-latency.json'), JSON.stringify({ browser: 'chromium', median_ms: lat,
+      browser_output_path_ms: device, buffer_ms: js.current_delay_ms, target_ms: js.target_delay_ms,
       console_ms_with_phone: latNow, phone_app_ms: phoneLat, samples: (await stateOf(page)).latencies }, null, 1));
 
     // The event's levels ([booths] ear_*: -3 / -12 / -20 dBFS), not the console's defaults.

@@ -13,6 +13,8 @@ export function installTestHooks(app, captures, start) {
       encoder: app.encoder?.kind ?? null, encoderFailed: app.encoder?.failed ?? null, sent: app.link?.sent ?? 0,
       dropped: app.link?.dropped ?? 0, returnStats: app.returnStats, latencies: [...app.latency.history],
       note: app.note, limits: app.limits, micSettings: app.micSettings, sampleRate: app.audio?.ctx.sampleRate ?? null,
+      // What the browser says its own output path adds (processing + device), ms.
+      deviceLatencyMs: app.audio ? ((app.audio.ctx.baseLatency || 0) + (app.audio.ctx.outputLatency || 0)) * 1000 : null,
       earWarningShown: !document.getElementById('ear-warning').hidden, banner: document.getElementById('banner').textContent,
     }),
     capture: (samples) => new Promise((resolve) => {
