@@ -237,10 +237,41 @@ protocol::channel_list nats_bus::channels() const {
     return list;
 }
 
+namespace {
+
+// This node's listeners' reports and the other nodes' shares as one: counts and interruptions
+// add up, the concealed share is the mean over every reporting listener, and the medians are
+// the nodes' medians weighted by their reporting listeners (each node sends its median, not
+// every report: close to the event's median when the nodes' listeners are alike).
+void add_shares(server::heard_summary& h, const std::vector<heard_share>& others) {
+    double n = h.reporting, delay = h.delay_ms_median * n, concealed = h.concealed_ratio_mean * n;
+    double latency_n = h.latency_ms_median >= 0 ? n : 0, latency = latency_n * h.latency_ms_median;
+    for (const auto& o : others) {
+        n += o.reporting;
+        delay += o.delay_ms_median * o.reporting;
+        concealed += o.concealed_ratio_mean * o.reporting;
+        if (o.latency_ms_median >= 0) {
+            latency_n += o.reporting;
+            latency += o.latency_ms_median * o.reporting;
+        }
+        h.interruptions += o.interruptions;
+    }
+    h.reporting = static_cast<std::uint32_t>(n);
+    if (n > 0) {
+        h.delay_ms_median = delay / n;
+        h.concealed_ratio_mean = concealed / n;
+    }
+    h.latency_ms_median = latency_n > 0 ? latency / latency_n : -1;
+}
+
+}  // namespace
+
 std::vector<server::channel_report> nats_bus::reports() const {
     auto reports = hub_.reports();
-    for (auto& r : reports)
+    for (auto& r : reports) {
         r.info.listeners += board_.listeners(r.info.id);
+        add_shares(r.heard, board_.heard(r.info.id));
+    }
     return reports;
 }
 

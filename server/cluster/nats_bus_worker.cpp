@@ -106,11 +106,16 @@ void nats_bus::publish_status() {
     if (!link_.connected())
         return;
     node_status s{node_, instance_, {}, {}};
+    std::map<std::string, heard_share> heard;  // this node's listeners' reports, by channel
+    for (const auto& r : hub_.reports())
+        heard[r.info.id] = {r.heard.reporting, r.heard.delay_ms_median, r.heard.latency_ms_median,
+                            r.heard.concealed_ratio_mean, r.heard.interruptions};
     {
         std::lock_guard lock(state_mutex_);
         s.public_url = public_url_;
         for (std::uint16_t c = 0; c < hub_.channel_count(); ++c) {
-            channel_status cs{channel_id(c), false, static_cast<std::uint32_t>(hub_.subscriber_count(c)), {}, {}};
+            channel_status cs{channel_id(c), false, static_cast<std::uint32_t>(hub_.subscriber_count(c)), {}, {},
+                              heard[channel_id(c)]};
             if (const auto it = owned_.find(c); it != owned_.end()) {
                 cs.on_air = true;
                 cs.booth = it->second.value.booth;

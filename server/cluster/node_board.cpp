@@ -2,15 +2,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace tolk::cluster {
 
 using json = nlohmann::json;
 
 std::string serialize(const node_status& s) {
     json channels = json::array();
-    for (const auto& c : s.channels)
-        channels.push_back({{"id", c.id}, {"on_air", c.on_air}, {"listeners", c.listeners}, {"booth", c.booth},
-                            {"identity", c.identity}});
+    for (const auto& c : s.channels) {
+        json one{{"id", c.id}, {"on_air", c.on_air}, {"listeners", c.listeners}, {"booth", c.booth}, {"identity", c.identity}};
+        if (c.heard.reporting > 0)
+            one["heard"] = {{"reporting", c.heard.reporting}, {"delay_ms_median", c.heard.delay_ms_median},
+                            {"latency_ms_median", c.heard.latency_ms_median},
+                            {"concealed_ratio_mean", c.heard.concealed_ratio_mean},
+                            {"interruptions", c.heard.interruptions}};
+        channels.push_back(std::move(one));
+    }
     return json{{"node", s.node}, {"instance", s.instance}, {"public_url", s.public_url}, {"channels", std::move(channels)}}
         .dump();
 }
@@ -21,9 +29,21 @@ std::optional<node_status> parse_node_status(std::string_view text) {
         return std::nullopt;
     try {
         node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", "")};
-        for (const auto& c : j["channels"])
-            s.channels.push_back({c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
-                                  c.value("booth", ""), c.value("identity", "")});
+        for (const auto& c : j["channels"]) {
+            channel_status cs{c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
+                              c.value("booth", ""), c.value("identity", ""), {}};
+            if (const auto h = c.find("heard"); h != c.end() && h->is_object()) {
+                cs.heard = {h->value("reporting", 0u), h->value("delay_ms_median", 0.0),
+                            h->value("latency_ms_median", -1.0), h->value("concealed_ratio_mean", 0.0),
+                            h->value("interruptions", std::uint64_t{0})};
+                // Another node's figures are data from the network: finite and in range, or none.
+                const auto sane = [](double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; };
+                if (!sane(cs.heard.delay_ms_median, 0, 600000) || !sane(cs.heard.latency_ms_median, -1, 600000) ||
+                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000)
+                    cs.heard = {};
+            }
+            s.channels.push_back(std::move(cs));
+        }
         if (s.instance.empty())
             return std::nullopt;
         return s;
@@ -65,6 +85,16 @@ std::uint32_t node_board::listeners(const std::string& channel) const {
             if (c.id == channel)
                 n += c.listeners;
     return n;
+}
+
+std::vector<heard_share> node_board::heard(const std::string& channel) const {
+    std::lock_guard lock(mutex_);
+    std::vector<heard_share> out;
+    for (const auto& [instance, node] : nodes_)
+        for (const auto& c : node.status.channels)
+            if (c.id == channel && c.heard.reporting > 0)
+                out.push_back(c.heard);
+    return out;
 }
 
 std::optional<remote_booth> node_board::on_air(const std::string& channel) const {

@@ -16,12 +16,23 @@
 
 namespace tolk::cluster {
 
+// What this node's listeners of a channel report hearing (their latest `stats`, as
+// server::heard_summary aggregates them), so every node's /api/channels shows the whole event.
+struct heard_share {
+    std::uint32_t reporting = 0;
+    double delay_ms_median = 0;
+    double latency_ms_median = -1;  // -1: none known
+    double concealed_ratio_mean = 0;
+    std::uint64_t interruptions = 0;
+};
+
 struct channel_status {
     std::string id;
     bool on_air = false;      // a booth of this node holds the channel
     std::uint32_t listeners = 0;  // this node's listeners of it
     std::string booth;        // the booth's name
     std::string identity;     // the booth's identity key
+    heard_share heard;        // this node's listeners' reports
 };
 
 struct node_status {
@@ -51,6 +62,8 @@ public:
 
     // The other nodes' listeners of `channel`.
     std::uint32_t listeners(const std::string& channel) const;
+    // What the other nodes' listeners of `channel` report, one share per node that has any.
+    std::vector<heard_share> heard(const std::string& channel) const;
     // The booth on air on `channel` at another node, if any.
     std::optional<remote_booth> on_air(const std::string& channel) const;
     std::vector<node_status> nodes() const;

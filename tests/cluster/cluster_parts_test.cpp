@@ -48,6 +48,30 @@ TEST(node_status, round_trips_and_refuses_what_is_not_one) {
         EXPECT_FALSE(parse_node_status(bad)) << bad;
 }
 
+TEST(node_status, carries_what_the_nodes_listeners_hear_and_drops_figures_out_of_range) {
+    node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1", {3, 80.5, 120.25, 0.02, 4}}}, ""};
+    const auto back = parse_node_status(serialize(s));
+    ASSERT_TRUE(back);
+    const auto& h = back->channels.at(0).heard;
+    EXPECT_EQ(h.reporting, 3u);
+    EXPECT_DOUBLE_EQ(h.delay_ms_median, 80.5);
+    EXPECT_DOUBLE_EQ(h.latency_ms_median, 120.25);
+    EXPECT_DOUBLE_EQ(h.concealed_ratio_mean, 0.02);
+    EXPECT_EQ(h.interruptions, 4u);
+    // A node's figures from the network: a concealed share above 1, or a negative delay, is not
+    // believed (the channel shows that node's listeners as not reporting).
+    for (const char* heard : {R"({"reporting":2,"concealed_ratio_mean":7})", R"({"reporting":2,"delay_ms_median":-5})",
+                              R"({"reporting":2,"latency_ms_median":1e300})"}) {
+        const auto bad = parse_node_status(std::string(R"({"instance":"x","channels":[{"id":"en","heard":)") + heard + "}]}");
+        ASSERT_TRUE(bad) << heard;
+        EXPECT_EQ(bad->channels.at(0).heard.reporting, 0u) << heard;
+    }
+    node_board board;
+    board.update(s, node_board::clock::now());
+    ASSERT_EQ(board.heard("en").size(), 1u);
+    EXPECT_TRUE(board.heard("fr").empty());
+}
+
 TEST(node_board, sums_other_nodes_and_forgets_quiet_ones) {
     node_board board;
     const auto t0 = node_board::clock::now();

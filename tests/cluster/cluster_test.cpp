@@ -84,11 +84,11 @@ TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_li
     const double seconds = static_cast<double>(reference.size()) / 48000.0;
 
     auto& far = spawn({bin("tolk-listen"), "--server", b.url(), "--channel", "en", "--output", path("b.wav"),
-                       "--duration", std::to_string(seconds + 2.5), "--stats", path("b.json"), "--jb", "fixed:100"},
+                       "--duration", std::to_string(seconds + 5), "--stats", path("b.json"), "--jb", "fixed:100"},
                       {.err = true});
     ASSERT_TRUE(far.wait_for_line(stream::err, "subscribed", 10s)) << far.output(stream::err);
     auto& near = spawn({bin("tolk-listen"), "--server", a.url(), "--channel", "en", "--output", path("a.wav"),
-                        "--duration", std::to_string(seconds + 2.5)},
+                        "--duration", std::to_string(seconds + 5)},
                        {.err = true});
     ASSERT_TRUE(near.wait_for_line(stream::err, "subscribed", 10s)) << near.output(stream::err);
     auto& booth = spawn({bin("tolk-booth"), "--server", a.url(), "--channel", "en", "--input", input, "--name",
@@ -116,6 +116,13 @@ TEST_F(cluster, booth_on_node_a_is_heard_on_node_b_and_both_nodes_count_every_li
             }
             return booths == 1 && self == 1;
         }, 5s)) << http_get(node->port, "/api/nodes");
+    // What the listeners report hearing (tolk-listen sends its stats every 5 s) reaches every
+    // node: each node's /api/channels counts both nodes' reporting listeners.
+    for (const auto* node : {&a, &b})
+        EXPECT_TRUE(eventually([&] {
+            const auto c = channel(*node, "en");
+            return c.is_object() && c["heard"]["reporting"] == 2;
+        }, 10s)) << "node on port " << node->port << ": " << channel(*node, "en").dump();
 
     EXPECT_EQ(booth.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
     EXPECT_EQ(far.wait(std::chrono::milliseconds(static_cast<int>(seconds * 1000)) + 15s), 0);
