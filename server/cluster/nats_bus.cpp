@@ -243,7 +243,7 @@ namespace {
 // add up, the concealed share is the mean over every reporting listener, and the medians are
 // the nodes' medians weighted by their reporting listeners (each node sends its median, not
 // every report: close to the event's median when the nodes' listeners are alike).
-void add_shares(server::heard_summary& h, const std::vector<heard_share>& others) {
+void add_shares(server::heard_summary& h, const std::vector<server::heard_summary>& others) {
     double n = h.reporting, delay = h.delay_ms_median * n, concealed = h.concealed_ratio_mean * n;
     double latency_n = h.latency_ms_median >= 0 ? n : 0, latency = latency_n * h.latency_ms_median;
     for (const auto& o : others) {

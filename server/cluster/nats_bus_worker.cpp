@@ -106,10 +106,9 @@ void nats_bus::publish_status() {
     if (!link_.connected())
         return;
     node_status s{node_, instance_, {}, {}};
-    std::map<std::string, heard_share> heard;  // this node's listeners' reports, by channel
+    std::map<std::string, server::heard_summary> heard;  // this node's listeners' reports, by channel
     for (const auto& r : hub_.reports())
-        heard[r.info.id] = {r.heard.reporting, r.heard.delay_ms_median, r.heard.latency_ms_median,
-                            r.heard.concealed_ratio_mean, r.heard.interruptions};
+        heard[r.info.id] = r.heard;
     {
         std::lock_guard lock(state_mutex_);
         s.public_url = public_url_;

@@ -87,9 +87,9 @@ std::uint32_t node_board::listeners(const std::string& channel) const {
     return n;
 }
 
-std::vector<heard_share> node_board::heard(const std::string& channel) const {
+std::vector<server::heard_summary> node_board::heard(const std::string& channel) const {
     std::lock_guard lock(mutex_);
-    std::vector<heard_share> out;
+    std::vector<server::heard_summary> out;
     for (const auto& [instance, node] : nodes_)
         for (const auto& c : node.status.channels)
             if (c.id == channel && c.heard.reporting > 0)

@@ -1,9 +1,12 @@
 #pragma once
 // What every node knows of the others: each node publishes its own share of the event (its
-// booths on air, its listener counts) on the status subject every status interval; the board
-// keeps the latest status of each other node and forgets a node that has gone quiet.
+// booths on air, its listener counts, what its listeners report hearing) on the status subject
+// every status interval; the board keeps the latest status of each other node and forgets a
+// node that has gone quiet.
 //
 // Thread-safety: one mutex; update() from libnats threads, the queries from any thread.
+
+#include "server/event_bus.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -16,23 +19,13 @@
 
 namespace tolk::cluster {
 
-// What this node's listeners of a channel report hearing (their latest `stats`, as
-// server::heard_summary aggregates them), so every node's /api/channels shows the whole event.
-struct heard_share {
-    std::uint32_t reporting = 0;
-    double delay_ms_median = 0;
-    double latency_ms_median = -1;  // -1: none known
-    double concealed_ratio_mean = 0;
-    std::uint64_t interruptions = 0;
-};
-
 struct channel_status {
     std::string id;
     bool on_air = false;      // a booth of this node holds the channel
     std::uint32_t listeners = 0;  // this node's listeners of it
     std::string booth;        // the booth's name
     std::string identity;     // the booth's identity key
-    heard_share heard;        // this node's listeners' reports
+    server::heard_summary heard;  // what this node's listeners report hearing
 };
 
 struct node_status {
@@ -63,7 +56,7 @@ public:
     // The other nodes' listeners of `channel`.
     std::uint32_t listeners(const std::string& channel) const;
     // What the other nodes' listeners of `channel` report, one share per node that has any.
-    std::vector<heard_share> heard(const std::string& channel) const;
+    std::vector<server::heard_summary> heard(const std::string& channel) const;
     // The booth on air on `channel` at another node, if any.
     std::optional<remote_booth> on_air(const std::string& channel) const;
     std::vector<node_status> nodes() const;

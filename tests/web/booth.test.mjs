@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { build, startServer, startBooth, issueToken, stop, waitFor, getJson, run, median, killAll, outDir,
+import { build, tolkServer, startServer, startBooth, issueToken, stop, waitFor, getJson, run, median, killAll, outDir,
   makeSpeechWav, requireModule } from './harness.mjs';
 import { startWebKit, webkitSkip } from './webkit_driver.mjs';
 
@@ -316,7 +316,7 @@ test('booth console in Chromium', { timeout: 240000 }, async (t) => {
   await t.test('a private event: the console hears the floor with its booth token, a phone without the passcode does not', async () => {
     const pdir = fs.mkdtempSync(path.join(outDir, 'booth-private-'));
     const pconfig = path.join(pdir, 'event.toml');
-    const hash = execFileSync(path.join(build, 'bin/tolk-server'), ['password', 'hash'], { input: 'closed door 4\n', timeout: 30000 }).toString().trim();
+    const hash = tolkServer(['password', 'hash'], 'closed door 4\n');
     fs.writeFileSync(pconfig, fs.readFileSync(config, 'utf8').replace(/state_dir = ".*"/, `state_dir = "${path.join(pdir, 'state')}"`) +
       `listener_passcode = "${hash}"\n`);
     const p = await startServer(0, { config: pconfig });

@@ -72,6 +72,10 @@ export function startBooth(port, channel, input, token) {
 }
 
 // A booth token for CHANNELS (comma-separated) of the event file CONFIG, from tolk-server itself.
+// Runs a tolk-server subcommand (password hash, token issue); resolves its output, trimmed.
+export const tolkServer = (args, input) =>
+  execFileSync(path.join(build, 'bin/tolk-server'), args, { input, timeout: 30000 }).toString().trim();
+
 export async function issueToken(config, channels) {
   const child = run(path.join(build, 'bin/tolk-server'), ['token', 'issue', '--config', config, '--role', 'booth',
     '--channels', channels, '--name', 'test booth', '--ttl', '1h']);

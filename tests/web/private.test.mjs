@@ -6,8 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { build, startServer, startBooth, issueToken, stop, waitFor, getJson, dominantFrequency, rms, killAll, outDir,
+import { tolkServer, startServer, startBooth, issueToken, stop, waitFor, getJson, dominantFrequency, rms, killAll, outDir,
   requireModule } from './harness.mjs';
 
 const { chromium } = requireModule('playwright-core');
@@ -15,7 +14,6 @@ const PASSCODE = 'blue harbour 7';
 let browser;
 after(async () => { await browser?.close().catch(() => {}); killAll(); });
 
-const tolkServer = (args, input) => execFileSync(path.join(build, 'bin/tolk-server'), args, { input, timeout: 30000 }).toString().trim();
 
 test('private event: passcode asked in the page language, wrong refused, right plays, remembered; a token link opens it', { timeout: 120000 }, async () => {
   const dir = fs.mkdtempSync(path.join(outDir, 'private-'));

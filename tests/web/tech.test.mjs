@@ -7,8 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { build, webRoot, run, startServer, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
+import { tolkServer, webRoot, run, startServer, startBooth, issueToken, stop, waitFor, getJson, killAll, outDir, requireModule } from './harness.mjs';
 
 const { chromium } = requireModule('playwright-core');
 let browser;
@@ -72,7 +71,7 @@ test('technician console shows tiles, the silence and clipping alarms and the ev
 test('technician console from another machine: login form, wrong password refused, right one shows the console', { timeout: 60000 }, async () => {
   const dir = fs.mkdtempSync(path.join(outDir, 'tech-login-'));
   const config = path.join(dir, 'event.toml');
-  const hash = execFileSync(path.join(build, 'bin/tolk-server'), ['password', 'hash'], { input: 'night shift\n', timeout: 30000 }).toString().trim();
+  const hash = tolkServer(['password', 'hash'], 'night shift\n');
   fs.writeFileSync(config, `[event]\nname = "Login test"\n[[channels]]\nid = "en"\nlanguage = "en"\nlabel = "English"\n` +
     `[auth]\nstate_dir = "${path.join(dir, 'state')}"\n[[auth.technicians]]\nname = "alice"\npassword = "${hash}"\n`);
   const { port, child } = await startServer(0, { config, root: path.join(webRoot, 'listen') });
