@@ -366,7 +366,10 @@ server_config load_config(const std::filesystem::path& file) {
     return c;
 }
 
-void validate(const server_config& c) {
+namespace {
+
+// Returns the channel ids, each checked and once.
+std::set<std::string> validate_channels(const server_config& c) {
     if (c.channels.empty())
         throw config_error("the event has no channels");
     if (c.channels.size() > 1000)
@@ -378,6 +381,10 @@ void validate(const server_config& c) {
         if (!seen.insert(ch.id).second)
             throw config_error("channel id \"" + ch.id + "\" appears twice");
     }
+    return seen;
+}
+
+void validate_limits(const server_config& c) {
     const auto& l = c.limits;
     if (l.listener_queue_ms < 20 || l.listener_queue_ms > 10'000)
         throw config_error("listener_queue_ms must be within 20..10000");
@@ -407,6 +414,9 @@ void validate(const server_config& c) {
         throw config_error("tcp_user_timeout_ms must be 0 (OS default) or within 1..3600000");
     if (l.listener_send_buffer < 0)
         throw config_error("listener_send_buffer must be 0 (OS default) or a size in bytes");
+}
+
+void validate_network(const server_config& c) {
     if (c.io_threads < 0 || c.io_threads > 256)
         throw config_error("io_threads must be within 0..256");
     if (c.tls_cert.empty() != c.tls_key.empty())
@@ -422,6 +432,9 @@ void validate(const server_config& c) {
     for (const auto& origin : c.allowed_origins)
         if (normalize_origin(origin).empty())
             throw config_error("allowed_origins: \"" + origin + "\" is not an origin (write \"https://host\" or \"https://host:port\")");
+}
+
+void validate_booths(const server_config& c, const std::set<std::string>& seen) {
     if (c.booths.handover_timeout_ms < 0 || c.booths.handover_timeout_ms > 3'600'000)
         throw config_error("handover_timeout_ms must be within 0..3600000 (0: never by itself)");
     const auto& ear = c.booths;  // the ranges codec/peak_limiter accepts
@@ -438,6 +451,15 @@ void validate(const server_config& c) {
                 throw config_error("booth \"" + booth + "\": output \"" + o + "\" is not a channel of this event");
     }
     validate_auto_relay(c.booths, seen);
+}
+
+}  // namespace
+
+void validate(const server_config& c) {
+    const auto channels = validate_channels(c);
+    validate_limits(c);
+    validate_network(c);
+    validate_booths(c, channels);
     if (c.cluster.claim_ttl_ms < 1000 || c.cluster.claim_ttl_ms > 60'000)
         throw config_error("[cluster] claim_ttl_ms must be within 1000..60000");
     if (c.cluster.status_interval_ms < 100 || c.cluster.status_interval_ms * 2 > c.cluster.claim_ttl_ms)

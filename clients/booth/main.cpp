@@ -15,12 +15,10 @@
 #include <cstdio>
 #include <optional>
 
-int main(int argc, char** argv) {
-    using namespace tolk;
-    CLI::App app{"tolk-booth: capture, encode and publish one channel to a tolk server"};
-    std::string server_text;
-    booth::booth_options options;
-    bool quiet = false;
+namespace {
+
+// The command line into `options` (all but --server, which main parses, and --quiet).
+void add_options(CLI::App& app, tolk::booth::booth_options& options, std::string& server_text, bool& quiet) {
     app.add_option("--server", server_text, "ws://HOST:PORT")->required();
     app.add_option("--channel", options.channel, "channel id, e.g. en")->required();
     app.add_option("--token", options.token, "booth token (tolk-server token issue); also $TOLK_TOKEN")
@@ -51,6 +49,17 @@ int main(int argc, char** argv) {
     app.add_option("--bitrate", options.bitrate, "Opus bit/s (default: what the server asks for)")->check(CLI::Range(6000, 510000));
     app.add_option("--frame-ms", options.frame_ms, "frame duration")->check(CLI::IsMember({10, 20, 40}));
     app.add_flag("--quiet,-q", quiet, "warnings and errors only");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tolk;
+    CLI::App app{"tolk-booth: capture, encode and publish one channel to a tolk server"};
+    std::string server_text;
+    booth::booth_options options;
+    bool quiet = false;
+    add_options(app, options, server_text, quiet);
     CLI11_PARSE(app, argc, argv);
     client::set_client_log_level(quiet ? spdlog::level::warn : spdlog::level::info);
 

@@ -21,10 +21,26 @@ const esbuild = createRequire(path.join(nodeModules, 'x.js'))('esbuild');
 
 const testOut = path.resolve(arg('--test-out') || `${out}-test`);
 
+// The close codes come from the header the server uses (protocol/close_code.hpp): a page script
+// imports that file, and this loader turns its `name = code` lines into a default-exported
+// object ({channel_taken: 4001, ...}).  One list for both sides, nothing mirrored by hand.
+const closeCodes = {
+  name: 'tolk-close-codes',
+  setup(build) {
+    build.onLoad({ filter: /close_code\.hpp$/ }, (args) => {
+      const codes = {};
+      for (const m of fs.readFileSync(args.path, 'utf8').matchAll(/constexpr std::uint16_t (\w+) = (\d+);/g)) codes[m[1]] = Number(m[2]);
+      if (!Object.keys(codes).length) return { errors: [{ text: `no close codes found in ${args.path}` }] };
+      return { contents: `export default ${JSON.stringify(codes)};`, loader: 'js' };
+    });
+  },
+};
+const shared = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none',
+  logLevel: 'warning', plugins: [closeCodes] };
+
 // app.js and worklet.js into `dir`, with or without the test hooks.
 async function bundle(dir, testHooks) {
-  const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none',
-    logLevel: 'warning', define: { TOLK_TEST_HOOKS: String(testHooks) } };
+  const common = { ...shared, define: { TOLK_TEST_HOOKS: String(testHooks) } };
   await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/main.js')], outfile: path.join(dir, 'app.js'), format: 'esm' });
   await esbuild.build({ ...common, entryPoints: [path.join(src, 'src/worklet.js')], outfile: path.join(dir, 'worklet.js'), format: 'iife' });
 }
@@ -98,9 +114,8 @@ await bundle(testOut, true);
 const techSrc = path.join(here, 'tech');
 const techOut = path.join(out, 'tech');
 fs.mkdirSync(techOut, { recursive: true });
-await esbuild.build({ entryPoints: [path.join(techSrc, 'src/main.js')], outfile: path.join(techOut, 'app.js'), bundle: true,
-  minify: true, write: true, format: 'esm', target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none', logLevel: 'warning',
-  nodePaths: [nodeModules], define: { TOLK_TEST_HOOKS: 'false' } });
+await esbuild.build({ ...shared, entryPoints: [path.join(techSrc, 'src/main.js')], outfile: path.join(techOut, 'app.js'),
+  format: 'esm', nodePaths: [nodeModules], define: { TOLK_TEST_HOOKS: 'false' } });
 fs.copyFileSync(path.join(nodeModules, 'uplot/dist/uPlot.min.css'), path.join(techOut, 'app.css'));
 for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(techSrc, f), path.join(techOut, f));
 for (const f of fs.readdirSync(techOut)) {
@@ -115,8 +130,7 @@ console.log(`tolk-web: technician's console in ${path.relative(process.cwd(), te
 const boothSrc = path.join(here, 'booth');
 async function bundleBooth(dir, testHooks) {
   fs.mkdirSync(dir, { recursive: true });
-  const common = { bundle: true, minify: true, write: true, target: ['es2020', 'safari15', 'chrome90'], legalComments: 'none',
-    logLevel: 'warning', define: { TOLK_TEST_HOOKS: String(testHooks) } };
+  const common = { ...shared, define: { TOLK_TEST_HOOKS: String(testHooks) } };
   await esbuild.build({ ...common, entryPoints: [path.join(boothSrc, 'src/main.js')], outfile: path.join(dir, 'app.js'), format: 'esm' });
   await esbuild.build({ ...common, entryPoints: [path.join(boothSrc, 'src/worklet.js')], outfile: path.join(dir, 'worklet.js'), format: 'iife' });
   for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(boothSrc, f), path.join(dir, f));

@@ -2,12 +2,13 @@
 // `?channel=ID[&booth=NAME]`, then a `hello` carrying the booth token as its first message
 // (a browser cannot set Authorization on a WebSocket, and a token in the URL ends up in logs),
 // pings with `clock` reports after each pong (protocol/PROTOCOL.md "Clocks"), binary frames.
-// Reconnects with a calm back-off, except after a refusal a retry cannot fix (4002, 4006-4010).
+// Reconnects with a calm back-off, except after a refusal a retry cannot fix (unknown channel, the signed-roles refusals, replaced, overridden).
 // Outgoing audio is bounded: beyond MAX_BUFFERED bytes waiting in the socket, frames are
 // dropped (counted), never control messages.  Main thread only.
 import { ClockSync } from '../../listen/src/clock_sync.js';
+import CLOSE from '../../../../protocol/close_code.hpp';  // bundled by build.mjs's loader
 
-const FINAL = [4002, 4006, 4007, 4008, 4009, 4010];
+const FINAL = [CLOSE.unknown_channel, CLOSE.unauthorized, CLOSE.forbidden, CLOSE.token_expired, CLOSE.replaced, CLOSE.overridden];
 const MAX_BUFFERED = 16 * 1024;  // about 1 s of 64 kbit/s audio
 
 export class BoothLink {
@@ -45,7 +46,7 @@ export class BoothLink {
       if (this.ws !== ws) return;
       this.clock.stop();
       if (FINAL.includes(e.code)) { this.setState('stopped'); this.h.onFinal(e.code, e.reason); return; }
-      if (e.code === 4001) this.h.onTaken?.(e.reason);
+      if (e.code === CLOSE.channel_taken) this.h.onTaken?.(e.reason);
       this.setState('reconnecting');
       this.retry = setTimeout(() => this.open(), this.backoff);
       this.backoff = Math.min(3000, this.backoff * 2);

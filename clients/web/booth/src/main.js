@@ -15,6 +15,7 @@ import { pickLanguage, translate } from './i18n.js';
 import { endToEndLatencyMs, LatencyTrack } from '../../listen/src/latency.js';
 import { EAR_LIMITS } from '../../listen/src/audio_core.js';
 import { installTestHooks } from './test_hooks.js';
+import CLOSE from '../../../../protocol/close_code.hpp';  // bundled by build.mjs's loader
 
 const params = new URLSearchParams(location.search);
 const store = (() => { try { return window.localStorage; } catch { return null; } })();
@@ -156,7 +157,7 @@ function connectBooth() {
     onMessage: onBoothMessage,
     onTaken: () => { app.taken = true; },
     onFinal: (code, reason) => {
-      app.final = code === 4009 ? t('replaced') : code === 4010 ? t('overridden', { reason }) : t('refused', { reason: reason || code });
+      app.final = code === CLOSE.replaced ? t('replaced') : code === CLOSE.overridden ? t('overridden', { reason }) : t('refused', { reason: reason || code });
       app.audio?.closeMic();
       draw();
     },

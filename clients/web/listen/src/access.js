@@ -3,6 +3,7 @@
 // remembered for the event in localStorage ('tolk.access.<event name>'), so that the next visit
 // and every reconnect open without asking again.  Main thread.
 import { store } from './state.js';
+import CLOSE from '../../../../protocol/close_code.hpp';  // bundled by build.mjs's loader
 
 const key = (event) => `tolk.access.${event}`;
 
@@ -23,12 +24,12 @@ export function saveAccess(event, access) {
 
 export function forgetAccess(event) { store?.removeItem(key(event)); }
 
-// The server's refusal (close code 4006 unauthorized, 4007 forbidden, 4008 token_expired, with
+// The server's refusal (close code unauthorized, forbidden or token_expired, with
 // a reason "code: text") as the message the page shows, in the page's language (i18n.js keys).
 export function refusalMessage(code, reason, tried) {
   const what = String(reason || '').split(':')[0];
   if (what === 'wrong_passcode') return 'wrongPasscode';
-  if (code === 4008) return 'linkExpired';
+  if (code === CLOSE.token_expired) return 'linkExpired';
   if (tried?.token) return 'linkRefused';
   return tried ? 'wrongPasscode' : null;
 }

@@ -4,10 +4,11 @@
 // event without its passcode or token) is not retried: the page asks for the passcode, then
 // setQuery() opens again with it.  Main thread only.
 import { ClockSync } from './clock_sync.js';
+import CLOSE from '../../../../protocol/close_code.hpp';  // bundled by build.mjs's loader
 
 export { clientNowUs } from './clock_sync.js';
 
-const REFUSED = [4006, 4007, 4008];  // protocol/close_code.hpp: unauthorized, forbidden, token_expired
+const REFUSED = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.token_expired];
 
 export class Connection {
   constructor(url, handlers) {
