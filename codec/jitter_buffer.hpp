@@ -5,8 +5,10 @@
 //    move the actual delay toward the target (delay_estimator: a quantile of recent arrival
 //    delays relative to the sender's clock, raised to cover recurring delay peaks; grows at
 //    once, shrinks slowly, bounded).  The decision uses the delay error smoothed over about
-//    half a second (NetEQ's BufferLevelFilter) and a band around the target that uneven pulls
-//    widen (pull_pace), so a device's pull-pace wobble never causes a splice; far above the
+//    half a second (NetEQ's BufferLevelFilter) and a band around the target (per profile: 15 ms
+//    above it for a listener, as NetEQ leaves ~20, a pitch period for the booth's return) that
+//    uneven pulls widen (pull_pace), so a device's pull-pace wobble, or a browser's hand-over of
+//    frames between its callbacks, never causes a splice; far above the
 //    target (the burst after a stall) it removes two periods per frame at once;
 //  - conceal: Opus FEC or PLC for a frame the server dropped (a later one is already here);
 //  - wait: when nothing has arrived (a stall) play PLC without giving up the frame's slot, so
@@ -48,8 +50,12 @@ struct jitter_buffer_options {
     double shrink_ms_per_s = 20; // how fast the target may fall
     double start_delay_ms = 0;   // least target over the first second after a start
     double guard_ms = 2.5;       // least slack over the quantile when a frame is decoded
-    double hysteresis_ms = 2.5;  // the filtered delay may sit this far above target before
-                                 // acceleration (a pitch period of 2.5 ms is the least step)
+    double hysteresis_ms = 15;   // the filtered delay may sit this far above target before
+                                 // acceleration: a listener does not notice 15 ms more delay,
+                                 // but hears a splice, and a browser's delay reading wobbles by
+                                 // several ms (frames handed over between device callbacks, the
+                                 // page's main thread) with nothing to correct (issue 18).  At
+                                 // least a pitch period (2.5 ms, the least step)
     double low_band_ms = 2.5;    // ... and this far below it before deceleration
     double max_band_widening_ms = 15;  // uneven pulls widen both bands, up to this much
     double level_filter_ms = 600;  // time constant of the delay filter the decisions use

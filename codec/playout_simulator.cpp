@@ -6,8 +6,47 @@
 
 namespace tolk::codec {
 
+namespace {
+
+void push(playout_buffer& buffer, const simulated_frame& f, std::int64_t arrival_us) {
+    buffer.push({f.sequence, f.capture_us, arrival_us, f.discontinuity, f.end_of_segment, f.opus});
+}
+
+void pull(playout_buffer& buffer, simulation_result& result, std::int64_t now, std::size_t samples,
+          bool snapshot) {
+    const std::size_t at = result.output.size();
+    result.output.resize(at + samples);
+    const auto info = buffer.pull(std::span(result.output).subspan(at, samples), now);
+    result.blocks.push_back({now, info});
+    if (snapshot && info.playing) {
+        const auto s = buffer.stats();
+        result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms, s.time_scale_operations});
+    }
+}
+
+simulation_result replay_pulls(playout_buffer& buffer, std::span<const simulated_frame> frames,
+                               const simulation_options& options) {
+    simulation_result result;
+    std::size_t next = 0;
+    std::int64_t k = 0;
+    for (const recorded_pull& p : options.pulls) {
+        for (; next < frames.size() && frames[next].arrival_us <= p.time_us; ++next) {
+            push(buffer, frames[next], frames[next].arrival_us);
+        }
+        pull(buffer, result, p.time_us, static_cast<std::size_t>(std::max(p.samples, 0)),
+             options.stats_every_blocks > 0 && k++ % options.stats_every_blocks == 0);
+    }
+    result.stats = buffer.stats();
+    return result;
+}
+
+}  // namespace
+
 simulation_result simulate(playout_buffer& buffer, std::span<const simulated_frame> frames,
                            const simulation_options& options) {
+    if (!options.pulls.empty()) {
+        return replay_pulls(buffer, frames, options);
+    }
     simulation_result result;
     const auto block = static_cast<std::size_t>(options.block_samples);
     const std::int64_t burst = std::max(1, options.burst_blocks);
@@ -22,18 +61,9 @@ simulation_result simulate(playout_buffer& buffer, std::span<const simulated_fra
             callback_us = now;
         }
         for (; next < frames.size() && frames[next].arrival_us <= callback_us; ++next) {
-            const simulated_frame& f = frames[next];
-            buffer.push({f.sequence, f.capture_us, burst > 1 ? callback_us : f.arrival_us, f.discontinuity,
-                         f.end_of_segment, f.opus});
+            push(buffer, frames[next], burst > 1 ? callback_us : frames[next].arrival_us);
         }
-        const std::size_t at = result.output.size();
-        result.output.resize(at + block);
-        const auto info = buffer.pull(std::span(result.output).subspan(at, block), now);
-        result.blocks.push_back({now, info});
-        if (options.stats_every_blocks > 0 && k % options.stats_every_blocks == 0 && info.playing) {
-            const auto s = buffer.stats();
-            result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms, s.time_scale_operations});
-        }
+        pull(buffer, result, now, block, options.stats_every_blocks > 0 && k % options.stats_every_blocks == 0);
     }
     result.stats = buffer.stats();
     return result;

@@ -21,6 +21,13 @@ struct simulated_frame {
     std::vector<std::uint8_t> opus;
 };
 
+// One pull as a device made it: its time and how many samples it asked for (a browser trace,
+// tests/web/playout.test.mjs: the AudioWorklet's render quanta on the audio clock).
+struct recorded_pull {
+    std::int64_t time_us = 0;
+    int samples = 0;
+};
+
 struct simulation_options {
     int block_samples = 480;        // 10 ms pulls, like WebRTC's audio device
     // A device callback renders this many blocks back to back (a browser's AudioWorklet: 128-
@@ -31,6 +38,10 @@ struct simulation_options {
     std::int64_t start_us = 0;      // first pull
     std::int64_t end_us = 0;        // no pull at or after this time
     int stats_every_blocks = 0;     // > 0: snapshot the delays every so many pulls
+    // Not empty: pull exactly these (sorted by time; the pace above is ignored), each frame
+    // pushed before the first pull at or after its arrival, as a worklet handles its port's
+    // messages between render quanta.
+    std::span<const recorded_pull> pulls;
 };
 
 struct delay_snapshot {

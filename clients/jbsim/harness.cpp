@@ -132,12 +132,13 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
     const auto frames = frames_of(by_seq, packets);
 
     auto buffer = make_buffer(options.jb);
-    const std::int64_t start = frames.front().arrival_us;
-    const std::int64_t end = frames.back().arrival_us;
+    const std::int64_t start = options.pulls.empty() ? frames.front().arrival_us : options.pulls.front().time_us;
+    const std::int64_t end = options.pulls.empty() ? frames.back().arrival_us : options.pulls.back().time_us;
     auto sim = codec::simulate(*buffer, frames,
                                {.block_samples = options.block_samples, .burst_blocks = options.burst_blocks,
                                 .start_us = start, .end_us = end,
-                                .stats_every_blocks = std::max(1, 4800 / options.block_samples)});
+                                .stats_every_blocks = std::max(1, 4800 / options.block_samples),
+                                .pulls = options.pulls});
     const std::int64_t warm = start + static_cast<std::int64_t>(options.warmup_s * 1e6);
     const waits w = buffer_waits(sim, by_seq, warm, end);
 
@@ -150,6 +151,7 @@ run_report run(const std::vector<trace_row>& trace, const run_options& options,
     r.p95_delay_ms = percentile(w.all, 0.95);
     add_playout_figures(r, sim, start, warm);
     r.delay_trend_ms = mean(w.last_minute) - mean(w.first_minute);
+    r.timeline = sim.timeline;
     if (output != nullptr) {
         *output = std::move(sim.output);
     }

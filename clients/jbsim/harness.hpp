@@ -21,6 +21,7 @@ struct run_options {
     double warmup_s = 10;                         // excluded from the target-tracking figures
     int block_samples = 480;                      // per pull (see codec::simulation_options)
     int burst_blocks = 1;                         // pulls per device callback
+    std::vector<codec::recorded_pull> pulls;      // not empty: these pulls, not the pace above
 };
 
 struct run_report {
@@ -36,6 +37,7 @@ struct run_report {
     double interruptions_per_10min = 0;
     std::uint64_t time_scale_operations_after_1s = 0;  // splices after the first second of playout
     codec::playout_stats stats;
+    std::vector<codec::delay_snapshot> timeline;  // every ~100 ms of playout
 };
 
 run_report run(const std::vector<trace_row>& trace, const run_options& options,

@@ -34,6 +34,33 @@ std::vector<trace_row> read_trace(const std::filesystem::path& file) {
     return rows;
 }
 
+std::vector<codec::recorded_pull> read_pulls(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) {
+        throw std::runtime_error("cannot open pulls " + file.string());
+    }
+    std::vector<codec::recorded_pull> pulls;
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (line.empty() || line.starts_with("now_us")) {
+            continue;
+        }
+        std::istringstream fields(line);
+        codec::recorded_pull p;
+        char comma = 0;
+        if (!(fields >> p.time_us >> comma >> p.samples) || comma != ',' || p.samples < 1 || p.samples > 48000 ||
+            (!pulls.empty() && p.time_us < pulls.back().time_us)) {
+            throw std::runtime_error(file.string() + ":" + std::to_string(number) +
+                                     ": expected now_us,samples (1..48000 samples, times in order)");
+        }
+        pulls.push_back(p);
+    }
+    if (pulls.empty()) {
+        throw std::runtime_error(file.string() + ": no pulls");
+    }
+    return pulls;
+}
+
 void write_trace(const std::filesystem::path& file, const std::vector<trace_row>& rows) {
     std::ofstream out(file);
     if (!out) {

@@ -4,9 +4,12 @@
 // the audio is rendered: inside the AudioWorklet, or in a ScriptProcessorNode callback on the
 // fallback path.  Talks to the page by messages only (post(msg) out, handle(msg) in).
 //   in:  {type:'frame', data:ArrayBuffer}   {type:'streams', streams:[{channel, gain, retireWhen?}], reset?}
-//        {type:'volume', value}  {type:'capture', samples, id} (test build only)
+//        {type:'volume', value}  {type:'capture', samples, id}  {type:'trace', id, channel, seconds}
+//        (the last two: test build only)
 //   out: {type:'stats', streams:[{channel, handle, playing, captureUs, audioUs, profile, stats}], rejectedFrames}
-//        {type:'retired', channel}  {type:'captured', id, samples:Float32Array} (test build only)
+//        {type:'retired', channel}  {type:'captured', id, samples:Float32Array|Float64Array} (test build only;
+//        a trace's samples are records of 4: [0, pull audio time us, 48 kHz samples, 0] or
+//        [1, frame arrival audio time us, sequence, capture us], what tolk-jbsim --pulls replays)
 import { AudioCore, APP_PROFILE, EAR_LIMITS } from './audio_core.js';
 
 const RATE = 48000;
@@ -31,12 +34,16 @@ export class Mixer {
   handle(msg, nowUs) {
     switch (msg.type) {
       case 'frame':
+        if (TOLK_TEST_HOOKS && this.trace) this.traceFrame(new Uint8Array(msg.data), nowUs);
         if (this.core.push(new Uint8Array(msg.data), nowUs, (channel) => this.streams.get(channel)?.handle) < 0) ++this.rejected;
         break;
       case 'streams': this.setStreams(msg.streams, msg.reset); break;
       case 'volume': this.volume = msg.value; break;
       default:  // the test build's capture request (test_hooks.js)
         if (TOLK_TEST_HOOKS && msg.type === 'capture') this.capture = { id: msg.id, buf: new Float32Array(msg.samples), n: 0 };
+        if (TOLK_TEST_HOOKS && msg.type === 'trace') {
+          this.trace = { id: msg.id, channel: msg.channel, endUs: nowUs + msg.seconds * 1e6, buf: new Float64Array(4 * 1024), n: 0 };
+        }
     }
   }
 
@@ -65,6 +72,7 @@ export class Mixer {
     const k = Math.floor(this.acc);
     this.acc -= k;
     for (const [channel, s] of this.streams) {
+      if (TOLK_TEST_HOOKS && this.trace?.channel === channel) this.traceRecord(0, nowUs, k, 0);
       const r = this.core.pull(s.handle, k, nowUs);
       s.playing = r.playing;
       s.captureUs = r.captureUs;
@@ -95,6 +103,10 @@ export class Mixer {
       c.n += m;
       if (c.n >= c.buf.length) { this.post({ type: 'captured', id: c.id, samples: c.buf }); this.capture = null; }
     }
+    if (TOLK_TEST_HOOKS && this.trace && nowUs >= this.trace.endUs) {
+      this.post({ type: 'captured', id: this.trace.id, samples: this.trace.buf.slice(0, this.trace.n) });
+      this.trace = null;
+    }
     if (nowUs - this.lastStats >= STATS_EVERY_S * 1e6) {
       this.lastStats = nowUs;
       const streams = [];
@@ -105,5 +117,20 @@ export class Mixer {
       }
       this.post({ type: 'stats', streams, rejectedFrames: this.rejected });
     }
+  }
+
+  // Test build only: what the buffer of the traced channel is given and asked for, in its own
+  // clock (the audio clock), so tolk-jbsim can replay exactly this browser's pace.
+  traceFrame(bytes, nowUs) {
+    if (bytes.length < 16) return;
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);  // protocol/PROTOCOL.md header
+    if (v.getUint16(2) === this.trace.channel) this.traceRecord(1, nowUs, v.getUint32(4), Number(v.getBigInt64(8)));
+  }
+
+  traceRecord(kind, nowUs, a, b) {
+    const t = this.trace;
+    if (t.n + 4 > t.buf.length) { const bigger = new Float64Array(t.buf.length * 2); bigger.set(t.buf); t.buf = bigger; }
+    t.buf.set([kind, nowUs, a, b], t.n);
+    t.n += 4;
   }
 }

@@ -29,5 +29,12 @@ export function installTestHooks(app, conn, captures) {
       captures.set(id, (buf) => resolve(Array.from(buf)));
       app.audio.post({ type: 'capture', samples, id });
     }),
+    // Resolves, after `seconds` of audio time, with what the mixer gave channel number `channel`'s
+    // buffer and asked of it (mixer.js 'trace': records of 4 numbers).
+    trace: (channel, seconds) => new Promise((resolve) => {
+      const id = ++captureId;
+      captures.set(id, (buf) => resolve(Array.from(buf)));
+      app.audio.post({ type: 'trace', id, channel, seconds });
+    }),
   };
 }
