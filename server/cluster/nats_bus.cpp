@@ -308,6 +308,17 @@ void nats_bus::set_public_url(std::string url) {
     wake();
 }
 
+void nats_bus::share_figures(std::vector<server::channel_figures> per_channel) {
+    std::lock_guard lock(figures_mutex_);
+    figures_ = std::move(per_channel);
+}
+
+std::vector<server::node_figures> nats_bus::figures_elsewhere(std::uint16_t channel) const {
+    if (channel >= hub_.channel_count())
+        return {};
+    return board_.figures(channel_id(channel), node_board::clock::now());
+}
+
 void nats_bus::receive_status(std::string_view text) {
     auto status = parse_node_status(text);
     if (!status || status->instance == instance_)
