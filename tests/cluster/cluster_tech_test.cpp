@@ -69,7 +69,7 @@ TEST_F(cluster_tech, node_without_the_booth_shows_its_name_link_levels_and_alarm
 
     // Node b, which has no booth: the same booth, link, levels and alarm, from node a.
     json far, whole;
-    EXPECT_TRUE(eventually([&] {
+    ASSERT_TRUE(eventually([&] {
         std::tie(far, whole) = tech_channel(b, "en");
         return far.is_object() && far["figures_from"] == "a" && far["booth_name"] == "english-booth" &&
                far["link"]["frames"].get<double>() > 50 && far["audio"]["rms_dbfs"].get<double>() > -12 &&
