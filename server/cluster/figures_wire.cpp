@@ -191,16 +191,19 @@ json figures_to_json(const server::channel_figures& f) {
     return j;
 }
 
-server::channel_figures figures_from_json(const json& j) {
+server::channel_figures figures_from_json(const json& j, std::uint32_t& refused) {
     server::channel_figures f;
-    if (!j.is_object())
+    if (!j.is_object()) {
+        ++refused;
         return f;
+    }
     try {
-        if (const auto b = j.find("booth"); b != j.end())
-            f.booth = booth_from(*b);
-        if (const auto h = j.find("heard"); h != j.end())
-            f.heard = heard_from(*h);
+        if (const auto b = j.find("booth"); b != j.end() && !(f.booth = booth_from(*b)))
+            ++refused;
+        if (const auto h = j.find("heard"); h != j.end() && !(f.heard = heard_from(*h)))
+            ++refused;
     } catch (const json::exception&) {  // cannot happen after the type checks; never trust that
+        ++refused;
         return {};
     }
     return f;

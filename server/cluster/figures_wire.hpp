@@ -19,7 +19,7 @@ namespace tolk::cluster {
 inline constexpr std::size_t max_name_bytes = 256;
 
 nlohmann::json figures_to_json(const server::channel_figures& f);
-// Never throws; what does not pass the checks is left out.
-server::channel_figures figures_from_json(const nlohmann::json& j);
+// Never throws; what does not pass the checks is left out, and counted in `refused`.
+server::channel_figures figures_from_json(const nlohmann::json& j, std::uint32_t& refused);
 
 }  // namespace tolk::cluster

@@ -323,6 +323,9 @@ void nats_bus::receive_status(std::string_view text) {
     auto status = parse_node_status(text);
     if (!status || status->instance == instance_)
         return;
+    if (status->refused > 0 && figures_refused_.fetch_add(status->refused) % 100 == 0)
+        server::log("cluster")->warn("node {}: figures out of range in its status not believed ({} so far)",
+                                     status->node, figures_refused_.load());
     if (board_.update(std::move(*status), node_board::clock::now()))
         wake();
 }

@@ -135,6 +135,7 @@ private:
     __natsSubscription* status_sub_ = nullptr;
 
     std::atomic<std::uint64_t> frames_received_{0}, frames_unfed_{0}, frames_bad_{0};
+    std::atomic<std::uint64_t> figures_refused_{0};  // parts of other nodes' statuses not believed
     std::thread worker_;
 };
 

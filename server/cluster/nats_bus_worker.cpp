@@ -105,7 +105,7 @@ void nats_bus::evict(std::uint16_t channel, std::uint64_t booth, const std::stri
 void nats_bus::publish_status() {
     if (!link_.connected())
         return;
-    node_status s{node_, instance_, {}, {}};
+    node_status s{node_, instance_, {}, {}, 0};
     std::map<std::string, server::heard_summary> heard;  // this node's listeners' reports, by channel
     for (const auto& r : hub_.reports())
         heard[r.info.id] = r.heard;

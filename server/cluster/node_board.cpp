@@ -32,7 +32,7 @@ std::optional<node_status> parse_node_status(std::string_view text) {
     if (!j.is_object() || !j.contains("channels") || !j["channels"].is_array())
         return std::nullopt;
     try {
-        node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", "")};
+        node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", ""), 0};
         for (const auto& c : j["channels"]) {
             channel_status cs{c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
                               c.value("booth", ""), c.value("identity", ""), {}, {}};
@@ -43,11 +43,13 @@ std::optional<node_status> parse_node_status(std::string_view text) {
                 // Another node's figures are data from the network: finite and in range, or none.
                 const auto sane = [](double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; };
                 if (!sane(cs.heard.delay_ms_median, 0, 600000) || !sane(cs.heard.latency_ms_median, -1, 600000) ||
-                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000)
+                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000) {
                     cs.heard = {};
+                    ++s.refused;
+                }
             }
             if (const auto t = c.find("tech"); t != c.end())
-                cs.tech = figures_from_json(*t);
+                cs.tech = figures_from_json(*t, s.refused);
             s.channels.push_back(std::move(cs));
         }
         if (s.instance.empty())

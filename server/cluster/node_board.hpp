@@ -34,6 +34,7 @@ struct node_status {
     std::string instance;
     std::vector<channel_status> channels;
     std::string public_url;  // where phones may connect ("": not said)
+    std::uint32_t refused = 0;  // as parsed: parts of it not believed (figures out of range)
 };
 
 std::string serialize(const node_status& s);

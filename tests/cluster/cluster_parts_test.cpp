@@ -36,7 +36,7 @@ TEST(cluster_config, the_cluster_table_is_read_and_checked) {
 
 TEST(node_status, round_trips_and_refuses_what_is_not_one) {
     const node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1", {}, {}}, {"fr", false, 3, "", "", {}, {}}},
-                        "https://cloud-1.example.org"};
+                        "https://cloud-1.example.org", 0};
     const auto back = parse_node_status(serialize(s));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->node, "cloud-1");
@@ -50,7 +50,7 @@ TEST(node_status, round_trips_and_refuses_what_is_not_one) {
 }
 
 TEST(node_status, carries_what_the_nodes_listeners_hear_and_drops_figures_out_of_range) {
-    node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1", {3, 80.5, 120.25, 0.02, 4}, {}}}, ""};
+    node_status s{"cloud-1", "abc", {{"en", true, 12, "English booth", "jti:1", {3, 80.5, 120.25, 0.02, 4}, {}}}, "", 0};
     const auto back = parse_node_status(serialize(s));
     ASSERT_TRUE(back);
     const auto& h = back->channels.at(0).heard;
@@ -76,9 +76,9 @@ TEST(node_status, carries_what_the_nodes_listeners_hear_and_drops_figures_out_of
 TEST(node_board, sums_other_nodes_and_forgets_quiet_ones) {
     node_board board;
     const auto t0 = node_board::clock::now();
-    EXPECT_TRUE(board.update({"a", "1", {{"en", true, 5, "booth", "id", {}, {}}}, ""}, t0));
-    EXPECT_TRUE(board.update({"b", "2", {{"en", false, 7, "", "", {}, {}}}, ""}, t0));
-    EXPECT_FALSE(board.update({"b", "2", {{"en", false, 8, "", "", {}, {}}}, ""}, t0 + 1s)) << "counts alone change no on-air state";
+    EXPECT_TRUE(board.update({"a", "1", {{"en", true, 5, "booth", "id", {}, {}}}, "", 0}, t0));
+    EXPECT_TRUE(board.update({"b", "2", {{"en", false, 7, "", "", {}, {}}}, "", 0}, t0));
+    EXPECT_FALSE(board.update({"b", "2", {{"en", false, 8, "", "", {}, {}}}, "", 0}, t0 + 1s)) << "counts alone change no on-air state";
     EXPECT_EQ(board.listeners("en"), 13u);
     ASSERT_TRUE(board.on_air("en"));
     EXPECT_EQ(board.on_air("en")->node, "a");
@@ -117,7 +117,7 @@ server::channel_figures booth_channel() {
 }
 
 TEST(node_status, carries_the_booths_technician_figures_and_its_listeners_percentiles) {
-    node_status s{"a", "1", {{"en", true, 4, "English booth", "jti:1", {}, booth_channel()}}, ""};
+    node_status s{"a", "1", {{"en", true, 4, "English booth", "jti:1", {}, booth_channel()}}, "", 0};
     const auto text = serialize(s);
     EXPECT_LT(text.size(), 1100u) << "one channel's status stays compact: " << text;
     const auto back = parse_node_status(text);
@@ -147,7 +147,7 @@ TEST(node_status, carries_the_booths_technician_figures_and_its_listeners_percen
     EXPECT_DOUBLE_EQ(t.heard->latency_ms_p95.value_or(0), 210.5);
     EXPECT_EQ(t.heard->interruptions, 7u);
     // Nothing to say: no "tech" on the wire at all.
-    EXPECT_EQ(serialize({"a", "1", {{"fr", false, 0, "", "", {}, {}}}, ""}).find("tech"), std::string::npos);
+    EXPECT_EQ(serialize({"a", "1", {{"fr", false, 0, "", "", {}, {}}}, "", 0}).find("tech"), std::string::npos);
 }
 
 // The status of node "x" with the channel's "tech" block as given.
@@ -168,6 +168,7 @@ TEST(node_status, technician_figures_out_of_range_from_another_node_are_not_beli
     {
         const auto back = parse_node_status(status_with_tech(good));
         ASSERT_TRUE(back && back->channels.at(0).tech.booth && back->channels.at(0).tech.heard);
+        EXPECT_EQ(back->refused, 0u);
     }
     const std::vector<std::pair<const char*, nlohmann::json>> bad_booth{
         {"rms", 99.0}, {"peak", -1e9}, {"lufs_s", 500.0}, {"jitter_ms", -1.0}, {"jitter_ms", 1e12},
@@ -182,6 +183,7 @@ TEST(node_status, technician_figures_out_of_range_from_another_node_are_not_beli
         const auto back = parse_node_status(status_with_tech(tech));
         ASSERT_TRUE(back) << key << " " << value.dump() << ": the rest of the status stands";
         EXPECT_FALSE(back->channels.at(0).tech.booth) << key << " = " << value.dump();
+        EXPECT_EQ(back->refused, 1u) << key << ": counted";
         EXPECT_TRUE(back->channels.at(0).tech.heard) << key << ": the listeners' part stands";
     }
     {
@@ -199,6 +201,7 @@ TEST(node_status, technician_figures_out_of_range_from_another_node_are_not_beli
         const auto back = parse_node_status(status_with_tech(tech));
         ASSERT_TRUE(back) << key;
         EXPECT_FALSE(back->channels.at(0).tech.heard) << key << " = " << value.dump();
+        EXPECT_EQ(back->refused, 1u) << key << ": counted";
         EXPECT_TRUE(back->channels.at(0).tech.booth) << key;
     }
     for (const nlohmann::json& tech : {nlohmann::json(3), nlohmann::json("x"), nlohmann::json::array(),
@@ -213,9 +216,9 @@ TEST(node_board, gives_each_nodes_figures_and_forgets_them_with_the_node) {
     node_board board;
     const auto t0 = node_board::clock::now();
     auto figures = booth_channel();
-    board.update({"a", "1", {{"en", true, 4, "English booth", "id", {}, figures}}, ""}, t0);
+    board.update({"a", "1", {{"en", true, 4, "English booth", "id", {}, figures}}, "", 0}, t0);
     // A node that does not hold the channel: its listeners count, a booth figure it claims does not.
-    board.update({"b", "2", {{"en", false, 2, "", "", {}, figures}}, ""}, t0 + 500ms);
+    board.update({"b", "2", {{"en", false, 2, "", "", {}, figures}}, "", 0}, t0 + 500ms);
     const auto seen = board.figures("en", t0 + 1s);
     ASSERT_EQ(seen.size(), 2u);
     const auto& a = seen[0].node == "a" ? seen[0] : seen[1];
