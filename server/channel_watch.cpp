@@ -244,7 +244,8 @@ std::vector<monitor::channel_input> channel_watch::inputs(time_point now) {
 void channel_watch::tick() {
     const auto now = monitor::clock::now();
     drain_notes();
-    if (ticks_++ % 4 == 0)
+    const bool each_second = ticks_++ % 4 == 0;
+    if (each_second)
         feed_listener_stats(now);
     const auto in = inputs(now);
     monitor::recording_health health;
@@ -255,6 +256,8 @@ void channel_watch::tick() {
         health.dropped_packets = s.packets_dropped;
     }
     alarms_.evaluate(now, in, health);
+    if (each_second)
+        hand_over_figures(in);
     publish_state(now, in);
 }
 

@@ -8,6 +8,11 @@
 // listeners' stats to each channel's listener_aggregator, runs the alarm engine, and
 // publishes an immutable tech_state that /api/tech, /ws/tech and /metrics read.
 //
+// Several nodes (server/channel_watch_share.hpp): once a second the timer hands this node's
+// figures of each channel (its booth's, its listeners') to the bus for the other nodes, and
+// each tech_state carries what the other nodes said of each channel.  A booth connected to
+// another node is not measured here: frames from NATS reach the hub past this watch.
+//
 // Ownership: owned by the server next to the hub, which it references and must not outlive.
 // Threads: every event_bus member may be called from any thread (as the hub's).  The alarm
 // engine, the aggregators and the timer's bookkeeping are touched only by the timer.
@@ -76,6 +81,8 @@ private:
     void note(std::string channel, std::string text);
     void drain_notes();
     void publish_state(monitor::time_point now, const std::vector<monitor::channel_input>& in);
+    void hand_over_figures(const std::vector<monitor::channel_input>& in);
+    void add_elsewhere(std::uint16_t channel, tech_channel& c) const;
     server_figures figures(monitor::time_point now);
 
     event_bus& hub_;

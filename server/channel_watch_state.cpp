@@ -57,6 +57,7 @@ void channel_watch::publish_state(monitor::time_point now, const std::vector<mon
     auto st = std::make_shared<tech_state>();
     st->at = now;
     st->event = config_.event_name;
+    st->node = hub_.node_name();
     const auto list = hub_.channels();
     for (std::size_t i = 0; i < channels_.size() && i < list.channels.size(); ++i) {
         auto& w = *channels_[i];
@@ -83,6 +84,7 @@ void channel_watch::publish_state(monitor::time_point now, const std::vector<mon
         }
         if (i < in.size() && !in[i].on_air)
             c.audio = {};  // off air: no level to show
+        add_elsewhere(static_cast<std::uint16_t>(i), c);
         st->channels.push_back(std::move(c));
     }
     st->active = alarms_.active();
@@ -99,6 +101,52 @@ void channel_watch::publish_state(monitor::time_point now, const std::vector<mon
     std::lock_guard lock(state_mutex_);
     state_ = std::move(st);
     json_ = std::move(json);
+}
+
+// For the other nodes: each channel's booth, if it is connected here and on air, and what
+// this node's listeners report (the timer's own summaries, refreshed each second).
+void channel_watch::hand_over_figures(const std::vector<monitor::channel_input>& in) {
+    const auto& active = alarms_.active();
+    std::vector<channel_figures> out(channels_.size());
+    for (std::size_t i = 0; i < channels_.size() && i < in.size(); ++i) {
+        auto& w = *channels_[i];
+        if (w.summary.reporting > 0)
+            out[i].heard = w.summary;
+        if (!in[i].on_air || !in[i].audio || !in[i].link)
+            continue;
+        booth_figures b;
+        b.audio = *in[i].audio;
+        b.link = *in[i].link;
+        {
+            std::lock_guard lock(w.mutex);
+            if (w.booth == 0)
+                continue;  // went off air since
+            b.name = w.booth_name;
+            b.address = w.booth_address;
+            b.clipped_samples_total = w.clipped_before + b.audio.clipped_samples;
+        }
+        for (const auto& a : active)
+            if (a.channel == w.id)
+                b.alarms.push_back(a.kind);
+        out[i].booth = std::move(b);
+    }
+    hub_.share_figures(std::move(out));
+}
+
+// What the other nodes said of the channel: the booth's figures from the node it is connected
+// to (while the channel is on air here through that node and no booth of this node holds it),
+// and each node's listeners.
+void channel_watch::add_elsewhere(std::uint16_t channel, tech_channel& c) const {
+    for (auto& n : hub_.figures_elsewhere(channel)) {
+        if (n.figures.booth && c.on_air && c.booth == 0 && !c.booth_elsewhere)
+            c.booth_elsewhere = n;
+        if (n.figures.heard) {
+            n.figures.booth.reset();
+            c.heard_elsewhere.push_back(std::move(n));
+        }
+    }
+    if (c.booth_elsewhere)
+        c.booth_elsewhere->figures.heard.reset();
 }
 
 std::shared_ptr<const tech_state> channel_watch::state() const {

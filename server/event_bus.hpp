@@ -8,6 +8,7 @@
 // own executor (listener_link::deliver); subscribe() called there takes effect at once.
 
 #include "protocol/control_message.hpp"
+#include "server/channel_watch_share.hpp"
 #include "server/frame_ref.hpp"
 #include "server/listener_link.hpp"
 
@@ -105,6 +106,13 @@ public:
     // Where phones reach this node (http(s)://host:port), known once the server is bound; the
     // other nodes list it on /api/nodes.
     virtual void set_public_url(std::string /*url*/) {}
+    // Several nodes (server/channel_watch_share.hpp): the technician view's figures of every
+    // channel (index: channel number), handed over about once a second for the other nodes;
+    // and what the other nodes last said of `channel`, one entry per node that said anything.
+    virtual void share_figures(std::vector<channel_figures> /*per_channel*/) {}
+    virtual std::vector<node_figures> figures_elsewhere(std::uint16_t /*channel*/) const { return {}; }
+    // This node's name in a multi-node event; "" when this server is the whole event.
+    virtual std::string node_name() const { return {}; }
 };
 
 }  // namespace tolk::server

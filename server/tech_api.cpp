@@ -9,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 namespace tolk::server {
 
 namespace asio = boost::asio;
@@ -30,52 +32,85 @@ json alarm_json(const monitor::alarm& a) {
             {"cleared_ms", a.cleared ? json(unix_ms(*a.cleared)) : json(nullptr)}};
 }
 
-json channel_json(const tech_channel& c, const std::vector<monitor::alarm>& active) {
+json audio_json(const monitor::channel_snapshot& a, std::uint64_t clipped_total) {
+    return {{"peak_dbfs", a.peak_dbfs},
+            {"rms_dbfs", a.rms_dbfs},
+            {"momentary_lufs", optional_number(a.momentary_lufs)},
+            {"short_term_lufs", optional_number(a.short_term_lufs)},
+            {"integrated_lufs", optional_number(a.integrated_lufs)},
+            {"clipped_samples", a.clipped_samples},
+            {"clipped_samples_total", clipped_total},
+            {"bandwidth_hz", a.bandwidth_hz},
+            {"narrow_band", a.narrow_band},
+            {"silence_seconds", a.silence_seconds},
+            {"bitrate_bps", a.bitrate_bps},
+            {"audio_seconds", a.audio_seconds}};
+}
+
+json link_json(const monitor::link_snapshot& l) {
+    return {{"jitter_ms", l.jitter_ms},
+            {"frames", l.frames},
+            {"frames_missing", l.frames_missing},
+            {"gaps", l.gaps},
+            {"frames_late", l.frames_late},
+            {"reconnects", l.reconnects}};
+}
+
+// One node's listeners' percentiles. Not merged across nodes (deploy/README.md, "Several
+// nodes"): a percentile of every listener cannot be made from each node's percentiles, and a
+// technician needs to see which node's listeners hear badly; so each node's are labelled.
+json heard_json(const monitor::listener_summary& h, const std::string& node) {
+    return {{"node", node.empty() ? json(nullptr) : json(node)},
+            {"reporting", h.reporting},
+            {"delay_ms_p50", optional_number(h.delay_ms_p50)},
+            {"delay_ms_p95", optional_number(h.delay_ms_p95)},
+            {"latency_ms_p50", optional_number(h.latency_ms_p50)},
+            {"latency_ms_p95", optional_number(h.latency_ms_p95)},
+            {"concealed_share", h.concealed_share},
+            {"concealing", h.concealing},
+            {"interruptions", h.interruptions}};
+}
+
+json channel_json(const tech_channel& c, const std::vector<monitor::alarm>& active, const std::string& node) {
     json alarms = json::array();
     for (const auto& a : active)
         if (a.channel == c.id)
             alarms.push_back(monitor::to_string(a.kind));
-    const auto& a = c.audio;
-    const auto& h = c.heard;
-    return {{"id", c.id},
-            {"language", c.language},
-            {"label", c.label},
-            {"on_air", c.on_air},
-            {"booth", c.booth},
-            {"booth_name", c.booth_name},
-            {"booth_address", c.booth_address},
-            {"listeners", c.listeners},
-            {"recorded", c.recorded},
-            {"alarms", std::move(alarms)},
-            {"audio",
-             {{"peak_dbfs", a.peak_dbfs},
-              {"rms_dbfs", a.rms_dbfs},
-              {"momentary_lufs", optional_number(a.momentary_lufs)},
-              {"short_term_lufs", optional_number(a.short_term_lufs)},
-              {"integrated_lufs", optional_number(a.integrated_lufs)},
-              {"clipped_samples", a.clipped_samples},
-              {"clipped_samples_total", c.clipped_samples_total},
-              {"bandwidth_hz", a.bandwidth_hz},
-              {"narrow_band", a.narrow_band},
-              {"silence_seconds", a.silence_seconds},
-              {"bitrate_bps", a.bitrate_bps},
-              {"audio_seconds", a.audio_seconds}}},
-            {"link",
-             {{"jitter_ms", c.link.jitter_ms},
-              {"frames", c.link.frames},
-              {"frames_missing", c.link.frames_missing},
-              {"gaps", c.link.gaps},
-              {"frames_late", c.link.frames_late},
-              {"reconnects", c.link.reconnects}}},
-            {"heard",
-             {{"reporting", h.reporting},
-              {"delay_ms_p50", optional_number(h.delay_ms_p50)},
-              {"delay_ms_p95", optional_number(h.delay_ms_p95)},
-              {"latency_ms_p50", optional_number(h.latency_ms_p50)},
-              {"latency_ms_p95", optional_number(h.latency_ms_p95)},
-              {"concealed_share", h.concealed_share},
-              {"concealing", h.concealing},
-              {"interruptions", h.interruptions}}}};
+    json heard_elsewhere = json::array();
+    for (const auto& n : c.heard_elsewhere) {
+        auto h = heard_json(*n.figures.heard, n.node);
+        h["age_ms"] = n.age.count();
+        heard_elsewhere.push_back(std::move(h));
+    }
+    json j{{"id", c.id},
+           {"language", c.language},
+           {"label", c.label},
+           {"on_air", c.on_air},
+           {"booth", c.booth},
+           {"booth_name", c.booth_name},
+           {"booth_address", c.booth_address},
+           {"listeners", c.listeners},
+           {"recorded", c.recorded},
+           {"alarms", alarms},
+           {"audio", audio_json(c.audio, c.clipped_samples_total)},
+           {"link", link_json(c.link)},
+           {"figures_from", nullptr},
+           {"heard", heard_json(c.heard, node)},
+           {"heard_elsewhere", std::move(heard_elsewhere)}};
+    if (c.booth_elsewhere) {  // the booth is connected to another node: its figures, said so
+        const auto& b = *c.booth_elsewhere->figures.booth;
+        j["figures_from"] = c.booth_elsewhere->node;
+        j["figures_age_ms"] = c.booth_elsewhere->age.count();
+        j["booth_name"] = b.name;
+        j["booth_address"] = b.address;
+        j["audio"] = audio_json(b.audio, b.clipped_samples_total);
+        j["link"] = link_json(b.link);
+        for (const auto kind : b.alarms)
+            if (const json name = std::string(monitor::to_string(kind)); std::find(alarms.begin(), alarms.end(), name) == alarms.end())
+                alarms.push_back(name);
+        j["alarms"] = std::move(alarms);
+    }
+    return j;
 }
 
 json server_json(const server_figures& f) {
@@ -114,7 +149,7 @@ json recording_json(const tech_state& st) {
 json tech_json(const tech_state& st) {
     json channels = json::array();
     for (const auto& c : st.channels)
-        channels.push_back(channel_json(c, st.active));
+        channels.push_back(channel_json(c, st.active, st.node));
     json active = json::array(), cleared = json::array(), events = json::array();
     for (const auto& a : st.active)
         active.push_back(alarm_json(a));
@@ -127,6 +162,7 @@ json tech_json(const tech_state& st) {
                           {"channel", e.channel},
                           {"text", e.text}});
     return {{"event", st.event},
+            {"node", st.node.empty() ? json(nullptr) : json(st.node)},
             {"at_ms", unix_ms(st.at)},
             {"channels", std::move(channels)},
             {"alarms", std::move(active)},

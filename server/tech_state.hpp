@@ -3,6 +3,7 @@
 // event log's tail and the server's own figures.  channel_watch builds one a few times a
 // second; /api/tech, /ws/tech and /metrics read the latest (shared, never modified).
 
+#include "server/channel_watch_share.hpp"
 #include "server/monitor/alarm_engine.hpp"
 #include "server/monitor/recorder.hpp"
 
@@ -28,6 +29,13 @@ struct tech_channel {
     monitor::listener_summary heard;
     std::uint64_t clipped_samples_total = 0;  // every segment since the server started
     std::uint64_t corrupt_packets_total = 0;
+    // Several nodes: the booth is connected to another node, whose figures these are (its
+    // name, address, levels, link and alarms; figures.booth is set). This node measures
+    // nothing of that booth: `audio` and `link` above stay this node's (empty).
+    std::optional<node_figures> booth_elsewhere;
+    // The other nodes' listeners of the channel, per node (figures.heard is set); `heard`
+    // above is this node's own.
+    std::vector<node_figures> heard_elsewhere;
 };
 
 struct server_figures {
@@ -46,6 +54,7 @@ struct server_figures {
 struct tech_state {
     monitor::time_point at;
     std::string event;
+    std::string node;  // this node's name in a multi-node event ("": the whole event)
     std::vector<tech_channel> channels;
     std::vector<monitor::alarm> active;
     std::vector<monitor::alarm> cleared;  // the latest few, oldest first

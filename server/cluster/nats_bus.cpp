@@ -308,10 +308,24 @@ void nats_bus::set_public_url(std::string url) {
     wake();
 }
 
+void nats_bus::share_figures(std::vector<server::channel_figures> per_channel) {
+    std::lock_guard lock(figures_mutex_);
+    figures_ = std::move(per_channel);
+}
+
+std::vector<server::node_figures> nats_bus::figures_elsewhere(std::uint16_t channel) const {
+    if (channel >= hub_.channel_count())
+        return {};
+    return board_.figures(channel_id(channel), node_board::clock::now());
+}
+
 void nats_bus::receive_status(std::string_view text) {
     auto status = parse_node_status(text);
     if (!status || status->instance == instance_)
         return;
+    if (status->refused > 0 && figures_refused_.fetch_add(status->refused) % 100 == 0)
+        server::log("cluster")->warn("node {}: figures out of range in its status not believed ({} so far)",
+                                     status->node, figures_refused_.load());
     if (board_.update(std::move(*status), node_board::clock::now()))
         wake();
 }

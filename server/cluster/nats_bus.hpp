@@ -11,6 +11,10 @@
 // - Channel state: each node publishes its share (node_board); a booth on air at another node is
 //   held in the local hub by a stand-in ("proxy") so that local listeners see it on air, and
 //   /api/channels counts every node's listeners.
+// - Technician figures: channel_watch hands this node's figures of each channel over
+//   (share_figures); the status carries the booth's figures for the channels whose claim this
+//   node holds and this node's listeners' percentiles; another node's channel_watch reads them
+//   back (figures_elsewhere), range-checked, gone when that node's status expires.
 // - NATS down: local booths keep reaching local listeners (claims made then are confirmed when
 //   NATS is back, or the booth is closed if another node got the channel meanwhile); remote
 //   channels go off air here until NATS is back.
@@ -67,6 +71,9 @@ public:
     std::vector<server::channel_report> reports() const override;
     std::vector<server::node_load> nodes() const override;
     void set_public_url(std::string url) override;
+    void share_figures(std::vector<server::channel_figures> per_channel) override;
+    std::vector<server::node_figures> figures_elsewhere(std::uint16_t channel) const override;
+    std::string node_name() const override { return node_; }
 
     struct route {  // a channel's audio subscription callback's closure
         nats_bus* bus;
@@ -116,6 +123,8 @@ private:
     mutable std::mutex state_mutex_;
     std::map<std::uint16_t, owned_claim> owned_;  // this node's booths on air
     std::string public_url_;  // where phones reach this node (set once the server is bound)
+    std::mutex figures_mutex_;  // guards figures_ alone
+    std::vector<server::channel_figures> figures_;  // this node's, per channel (share_figures)
     std::vector<std::string> proxy_identity_;  // per channel; set: a remote booth stands in the hub
     std::unique_ptr<std::atomic<bool>[]> remote_feed_;  // per channel: frames from NATS go to the hub
     std::unique_ptr<std::atomic<bool>[]> local_air_;    // per channel: a local booth holds the claim
@@ -126,6 +135,7 @@ private:
     __natsSubscription* status_sub_ = nullptr;
 
     std::atomic<std::uint64_t> frames_received_{0}, frames_unfed_{0}, frames_bad_{0};
+    std::atomic<std::uint64_t> figures_refused_{0};  // parts of other nodes' statuses not believed
     std::thread worker_;
 };
 

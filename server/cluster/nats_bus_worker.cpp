@@ -105,20 +105,29 @@ void nats_bus::evict(std::uint16_t channel, std::uint64_t booth, const std::stri
 void nats_bus::publish_status() {
     if (!link_.connected())
         return;
-    node_status s{node_, instance_, {}, {}};
+    node_status s{node_, instance_, {}, {}, 0};
     std::map<std::string, server::heard_summary> heard;  // this node's listeners' reports, by channel
     for (const auto& r : hub_.reports())
         heard[r.info.id] = r.heard;
+    std::vector<server::channel_figures> figures;
+    {
+        std::lock_guard lock(figures_mutex_);
+        figures = figures_;
+    }
     {
         std::lock_guard lock(state_mutex_);
         s.public_url = public_url_;
         for (std::uint16_t c = 0; c < hub_.channel_count(); ++c) {
             channel_status cs{channel_id(c), false, static_cast<std::uint32_t>(hub_.subscriber_count(c)), {}, {},
-                              heard[channel_id(c)]};
+                              heard[channel_id(c)], {}};
+            if (c < figures.size())
+                cs.tech.heard = figures[c].heard;
             if (const auto it = owned_.find(c); it != owned_.end()) {
                 cs.on_air = true;
                 cs.booth = it->second.value.booth;
                 cs.identity = it->second.value.identity;
+                if (c < figures.size())  // a booth's figures only where this node holds the claim
+                    cs.tech.booth = figures[c].booth;
             }
             s.channels.push_back(std::move(cs));
         }

@@ -1,5 +1,7 @@
 #include "server/cluster/node_board.hpp"
 
+#include "server/cluster/figures_wire.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -17,6 +19,8 @@ std::string serialize(const node_status& s) {
                             {"latency_ms_median", c.heard.latency_ms_median},
                             {"concealed_ratio_mean", c.heard.concealed_ratio_mean},
                             {"interruptions", c.heard.interruptions}};
+        if (!c.tech.empty())
+            one["tech"] = figures_to_json(c.tech);
         channels.push_back(std::move(one));
     }
     return json{{"node", s.node}, {"instance", s.instance}, {"public_url", s.public_url}, {"channels", std::move(channels)}}
@@ -28,10 +32,10 @@ std::optional<node_status> parse_node_status(std::string_view text) {
     if (!j.is_object() || !j.contains("channels") || !j["channels"].is_array())
         return std::nullopt;
     try {
-        node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", "")};
+        node_status s{j.value("node", ""), j.value("instance", ""), {}, j.value("public_url", ""), 0};
         for (const auto& c : j["channels"]) {
             channel_status cs{c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
-                              c.value("booth", ""), c.value("identity", ""), {}};
+                              c.value("booth", ""), c.value("identity", ""), {}, {}};
             if (const auto h = c.find("heard"); h != c.end() && h->is_object()) {
                 cs.heard = {h->value("reporting", 0u), h->value("delay_ms_median", 0.0),
                             h->value("latency_ms_median", -1.0), h->value("concealed_ratio_mean", 0.0),
@@ -39,9 +43,13 @@ std::optional<node_status> parse_node_status(std::string_view text) {
                 // Another node's figures are data from the network: finite and in range, or none.
                 const auto sane = [](double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; };
                 if (!sane(cs.heard.delay_ms_median, 0, 600000) || !sane(cs.heard.latency_ms_median, -1, 600000) ||
-                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000)
+                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000) {
                     cs.heard = {};
+                    ++s.refused;
+                }
             }
+            if (const auto t = c.find("tech"); t != c.end())
+                cs.tech = figures_from_json(*t, s.refused);
             s.channels.push_back(std::move(cs));
         }
         if (s.instance.empty())
@@ -104,6 +112,21 @@ std::optional<remote_booth> node_board::on_air(const std::string& channel) const
             if (c.id == channel && c.on_air)
                 return remote_booth{node.status.node, c.booth, c.identity};
     return std::nullopt;
+}
+
+std::vector<server::node_figures> node_board::figures(const std::string& channel, clock::time_point now) const {
+    std::lock_guard lock(mutex_);
+    std::vector<server::node_figures> out;
+    for (const auto& [instance, node] : nodes_)
+        for (const auto& c : node.status.channels)
+            if (c.id == channel && !c.tech.empty()) {
+                auto tech = c.tech;
+                if (!c.on_air)
+                    tech.booth.reset();  // a booth's figures count only from the node that holds the channel
+                out.push_back({node.status.node, std::move(tech),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(now - node.at)});
+            }
+    return out;
 }
 
 std::vector<node_status> node_board::nodes() const {

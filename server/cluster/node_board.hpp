@@ -2,7 +2,7 @@
 // What every node knows of the others: each node publishes its own share of the event (its
 // booths on air, its listener counts, what its listeners report hearing) on the status subject
 // every status interval; the board keeps the latest status of each other node and forgets a
-// node that has gone quiet.
+// node that has gone quiet (and with it everything it said: stale figures go with it).
 //
 // Thread-safety: one mutex; update() from libnats threads, the queries from any thread.
 
@@ -26,6 +26,7 @@ struct channel_status {
     std::string booth;        // the booth's name
     std::string identity;     // the booth's identity key
     server::heard_summary heard;  // what this node's listeners report hearing
+    server::channel_figures tech;  // what this node's technician view knows (figures_wire.hpp)
 };
 
 struct node_status {
@@ -33,6 +34,7 @@ struct node_status {
     std::string instance;
     std::vector<channel_status> channels;
     std::string public_url;  // where phones may connect ("": not said)
+    std::uint32_t refused = 0;  // as parsed: parts of it not believed (figures out of range)
 };
 
 std::string serialize(const node_status& s);
@@ -59,6 +61,9 @@ public:
     std::vector<server::heard_summary> heard(const std::string& channel) const;
     // The booth on air on `channel` at another node, if any.
     std::optional<remote_booth> on_air(const std::string& channel) const;
+    // What the other nodes' technician views know of `channel`, one entry per node with any
+    // figures, each with how long ago its status came.
+    std::vector<server::node_figures> figures(const std::string& channel, clock::time_point now) const;
     std::vector<node_status> nodes() const;
 
 private:

@@ -81,14 +81,20 @@ function drawTile(c, index, at) {
   el.querySelector('.meter').classList.toggle('hot', c.audio.peak_dbfs > -1);
   el.querySelector('.badges').innerHTML = c.alarms.map((k) => `<span class="badge" data-kind="${esc(k)}">${esc(t(lang, `kind_${k}`))}</span>`).join('') +
     (c.recorded ? `<span class="badge ok">● ${esc(t(lang, 'recording'))}</span>` : '');
+  // Several nodes: a booth connected to another node is shown with that node's figures
+  // (figures_from), and each node's listeners with their own percentiles (not merged).
+  const onNode = (node) => (node ? ` @ ${node}` : '');
+  const booth = c.on_air ? `${c.booth_name || c.booth}${c.figures_from ? ` (${t(lang, 'fromNode')} ${c.figures_from})` : ''}` : '—';
   const f = [
-    [t(lang, 'booth'), c.on_air ? (c.booth_name || c.booth) : '—'], [t(lang, 'listeners'), c.listeners],
+    [t(lang, 'booth'), booth], [t(lang, 'listeners'), c.listeners],
     ['dBFS', `${fmt(c.audio.rms_dbfs)} / ${fmt(c.audio.peak_dbfs)}`],
     [t(lang, 'loudness'), fmt(c.audio.short_term_lufs, 1, ' LUFS')], [t(lang, 'integrated'), fmt(c.audio.integrated_lufs, 1, ' LUFS')],
     [t(lang, 'bandwidth'), c.audio.bandwidth_hz ? fmt(c.audio.bandwidth_hz / 1000, 1, ' kHz') : '—'],
     [t(lang, 'bitrate'), fmt(c.audio.bitrate_bps / 1000, 0, ' kb/s')], [t(lang, 'silence'), fmt(c.audio.silence_seconds, 0, ' s')],
-    [t(lang, 'reporting'), c.heard.reporting], [t(lang, 'latency'), fmt(c.heard.latency_ms_p50, 0, ' ms')],
-    [t(lang, 'concealing'), fmt(c.heard.concealed_share * 100, 0, ' %')],
+    [t(lang, 'jitter'), c.on_air ? fmt(c.link.jitter_ms, 1, ' ms') : '—'],
+    ...[c.heard, ...(c.heard_elsewhere || [])].flatMap((h) => [
+      [`${t(lang, 'reporting')}${onNode(h.node)}`, h.reporting], [`${t(lang, 'latency')}${onNode(h.node)}`, fmt(h.latency_ms_p50, 0, ' ms')],
+      [`${t(lang, 'concealing')}${onNode(h.node)}`, fmt(h.concealed_share * 100, 0, ' %')]]),
   ];
   el.querySelector('.figures').innerHTML = f.map(([k, v]) => `<span>${esc(k)}</span><b>${esc(v)}</b>`).join('');
   el.title = listening === c.id ? t(lang, 'listening') : t(lang, 'listenIn');
