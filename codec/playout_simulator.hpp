@@ -41,7 +41,7 @@ struct simulation_options {
     // Not empty: pull exactly these (sorted by time; the pace above is ignored), each frame
     // pushed before the first pull at or after its arrival, as a worklet handles its port's
     // messages between render quanta.
-    std::span<const recorded_pull> pulls;
+    std::span<const recorded_pull> pulls{};
 };
 
 struct delay_snapshot {

@@ -65,6 +65,24 @@ std::vector<simulated_frame> clean_speech(double seconds) {
     });
 }
 
+// When playout started (from a timeline of every pull) and how many splices it had made one
+// second later.
+struct start_figures {
+    std::optional<std::int64_t> playing_since;
+    std::uint64_t after_1s = 0;
+};
+
+start_figures first_second(const simulation_result& sim) {
+    start_figures f;
+    for (const auto& t : sim.timeline) {
+        if (!f.playing_since)
+            f.playing_since = t.time_us;
+        if (t.time_us - *f.playing_since <= 1'000'000)
+            f.after_1s = t.time_scale_operations;
+    }
+    return f;
+}
+
 class uneven_pulls : public ::testing::TestWithParam<std::string_view> {};
 
 TEST_P(uneven_pulls, never_time_scale_a_clean_stream_after_the_first_second) {
@@ -94,14 +112,7 @@ TEST_P(worklet_callbacks, never_time_scale_a_clean_stream_after_the_first_second
     const auto sim = simulate(buffer, frames,
                               {.block_samples = 128, .burst_blocks = GetParam(), .start_us = 0,
                                .end_us = 30'000'000, .stats_every_blocks = 1});
-    std::optional<std::int64_t> playing_since;
-    std::uint64_t after_1s = 0;
-    for (const auto& t : sim.timeline) {
-        if (!playing_since)
-            playing_since = t.time_us;
-        if (t.time_us - *playing_since <= 1'000'000)
-            after_1s = t.time_scale_operations;
-    }
+    const auto [playing_since, after_1s] = first_second(sim);
     ASSERT_TRUE(playing_since);
     EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
         << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
@@ -132,14 +143,7 @@ TEST(main_thread_delivery, wobble_is_never_time_scaled_for_a_listener) {
     const auto sim = simulate(buffer, frames,
                               {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
                                .end_us = 30'000'000, .stats_every_blocks = 1});
-    std::optional<std::int64_t> playing_since;
-    std::uint64_t after_1s = 0;
-    for (const auto& t : sim.timeline) {
-        if (!playing_since)
-            playing_since = t.time_us;
-        if (t.time_us - *playing_since <= 1'000'000)
-            after_1s = t.time_scale_operations;
-    }
+    const auto [playing_since, after_1s] = first_second(sim);
     ASSERT_TRUE(playing_since);
     EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
         << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
