@@ -13,8 +13,9 @@ note = " (SHORT=1: shortened traces)" if short == "1" else ""
 section = (f"{begin}\n## Jitter buffer\n\nCommand: `{command}`{note} — generated "
            f"{datetime.date.today().isoformat()}. Traces: `tolk-jbsim --generate PROFILE --seed 1` "
            f"(lan, wifi, stalls, roaming, bufferbloat, cellular 300 s; drift+250 / drift-250 1800 s), "
-           f"built-in speech-like audio, "
-           f"20 ms Opus frames, 10 ms pulls.\n\n![delay vs concealment](jitter/tradeoff.png)\n\n"
+           f"10 ms pulls; and `chromium`, recorded in headless Chromium (tests/bench/jitter/traces/README.md: "
+           f"36 s, its own 128-sample pulls replayed with `--pulls`); "
+           f"built-in speech-like audio, 20 ms Opus frames.\n\n![delay vs concealment](jitter/tradeoff.png)\n\n"
            f"{body}\n{end}")
 text = open(results).read() if os.path.exists(results) else "# Benchmark results\n"
 if begin in text and end in text:
