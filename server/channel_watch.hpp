@@ -71,6 +71,7 @@ public:
     // The hub's own summary (/api/channels); the range-checked aggregate is in state().
     std::vector<channel_report> reports() const override { return hub_.reports(); }
     std::vector<node_load> nodes() const override { return hub_.nodes(); }
+    cluster_counters remote_counters() const override { return hub_.remote_counters(); }
 
 private:
     struct watched;

@@ -66,6 +66,13 @@ struct node_share {  // the node's share of one channel
     std::uint32_t listeners = 0;
     bool on_air = false;  // the channel's booth is connected to this node
 };
+// Several nodes: what this node received from the others, and what of it it did not believe
+// (server/cluster/nats_bus); counters since start, on /metrics.
+struct cluster_counters {
+    std::uint64_t frames_received = 0;   // audio frames from other nodes
+    std::uint64_t frames_bad = 0;        // ... that did not parse
+    std::uint64_t figures_refused = 0;   // parts of other nodes' statuses out of range or mistyped
+};
 struct node_load {
     std::string node;
     std::string public_url;  // where phones may connect to it ("": not said)
@@ -103,6 +110,7 @@ public:
     virtual std::vector<channel_report> reports() const = 0;
     // The event's nodes with their load; empty when this server is the whole event.
     virtual std::vector<node_load> nodes() const { return {}; }
+    virtual cluster_counters remote_counters() const { return {}; }
     // Where phones reach this node (http(s)://host:port), known once the server is bound; the
     // other nodes list it on /api/nodes.
     virtual void set_public_url(std::string /*url*/) {}

@@ -110,7 +110,7 @@ std::string channel_gauges(server_context& ctx) {
                     n = share.listeners;
         out += "tolk_channel_listeners{channel=\"" + c.id + "\"} " + std::to_string(n) + "\n";
     }
-    return out + cluster_metrics(nodes);
+    return out + cluster_metrics(nodes, ctx.bus.remote_counters());
 }
 
 http_response static_file(const http_request& req, const web_asset& asset) {

@@ -18,7 +18,8 @@
 
 namespace tolk::server {
 
-// Empty when `nodes` is (a single server).
-std::string cluster_metrics(const std::vector<node_load>& nodes);
+// Empty when `nodes` is (a single server).  `counters`: this node's own (additive across nodes):
+//   tolk_cluster_frames_received_total, tolk_cluster_frames_bad_total, tolk_cluster_figures_refused_total
+std::string cluster_metrics(const std::vector<node_load>& nodes, const cluster_counters& counters = {});
 
 }  // namespace tolk::server

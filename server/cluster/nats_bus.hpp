@@ -70,6 +70,9 @@ public:
     protocol::channel_list channels() const override;
     std::vector<server::channel_report> reports() const override;
     std::vector<server::node_load> nodes() const override;
+    server::cluster_counters remote_counters() const override {
+        return {frames_received_.load(), frames_bad_.load(), figures_refused_.load()};
+    }
     void set_public_url(std::string url) override;
     void share_figures(std::vector<server::channel_figures> per_channel) override;
     std::vector<server::node_figures> figures_elsewhere(std::uint16_t channel) const override;

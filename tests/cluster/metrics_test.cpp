@@ -63,6 +63,14 @@ TEST_F(cluster_metrics, every_node_shows_the_whole_event_by_node_and_its_own_sha
         EXPECT_EQ(rc, 0) << out;
     }
 
+    // Node b hears node a's booth through NATS: its counters say so, and that it refused nothing.
+    EXPECT_TRUE(eventually([&] {
+        const auto body = http_get(b.port, "/metrics");
+        const auto at = body.find("\ntolk_cluster_frames_received_total ");
+        return at != std::string::npos && std::stoull(body.substr(at + 36)) > 50 &&
+               has(body, "tolk_cluster_frames_bad_total 0") && has(body, "tolk_cluster_figures_refused_total 0");
+    }, 5s)) << http_get(b.port, "/metrics");
+
     // The technician view of node b: the booth of node a on air, the listeners of both nodes.
     EXPECT_TRUE(eventually([&] {
         const auto st = nlohmann::json::parse(http_get(b.port, "/api/tech"), nullptr, false);
