@@ -45,6 +45,8 @@ void jitter_buffer::reset() {
     filtered_ = false;
     drift_debt_ = 0;
     last_arrival_us_ = 0;
+    backlog_.clear();
+    backlog_open_ = false;
 }
 
 void jitter_buffer::push(const incoming_frame& frame) {
@@ -61,14 +63,43 @@ void jitter_buffer::push(const incoming_frame& frame) {
         next_capture_us_ = frame.capture_us;
         store_.drop_before(next_sequence_);
         accounting_.end_concealment();
+        backlog_.clear();
+        backlog_open_ = true;
     }
     // Late frames count too: they show the target was too low.
     if (store_.insert(frame, next_sequence_, accounting_.stats()) !=
         frame_store::insert_result::duplicate) {
-        drift_.add(frame.capture_us, frame.arrival_us);
         last_arrival_us_ = std::max(last_arrival_us_, frame.arrival_us);
+        if (backlog_open_) {
+            backlog_.push_back({frame.capture_us, frame.arrival_us});
+            return;
+        }
+        drift_.add(frame.capture_us, frame.arrival_us);
         delays_.add(frame.capture_us, frame.arrival_us);
     }
+}
+
+void jitter_buffer::close_backlog() {
+    if (!backlog_open_) {
+        return;
+    }
+    // What came with the first frame, before the first pull after it: a backlog when it spans
+    // more than a device callback's share (a page whose audio started after its WebSocket, a
+    // reconnect's first read).  Its frames older than the newest by over backlog_age_us tell
+    // how old they are, not how late the path delivers, and would keep the target up for as
+    // long as the delay histogram remembers them (issue 18): they are no delay samples.
+    backlog_open_ = false;
+    std::int64_t newest = 0;
+    for (const auto& [capture, arrival] : backlog_) {
+        newest = std::max(newest, capture);
+    }
+    for (const auto& [capture, arrival] : backlog_) {
+        if (newest - capture <= backlog_age_us) {
+            drift_.add(capture, arrival);
+            delays_.add(capture, arrival);
+        }
+    }
+    backlog_.clear();
 }
 
 double jitter_buffer::slack_ms(std::int64_t now_us, std::int64_t capture_us) const {
@@ -260,12 +291,25 @@ bool jitter_buffer::primed(std::int64_t now_us) {
     if (primed_) {
         return true;
     }
+    close_backlog();
     // An uneven pace decodes a frame up to a pull sooner than an even one would: start that
     // much later, so the frames after the first are there when asked for.
     const double wanted = delays_.target_ms() + options_.guard_ms +
                           std::min(pace_.wobble_ms(), options_.max_band_widening_ms);
     if (slack_ms(now_us, next_capture_us_) < wanted) {
         return false;
+    }
+    // A backlog holds more than the target: start at the last frame that has waited it, not at
+    // the oldest, so playout begins at the target instead of draining the rest by time-scaling.
+    for (;;) {
+        const stored_frame* after = store_.find(next_sequence_ + 1);
+        if (after == nullptr || slack_ms(now_us, after->capture_us) < wanted) {
+            break;
+        }
+        ++next_sequence_;
+        next_capture_us_ = after->capture_us;
+        store_.drop_before(next_sequence_);
+        ++accounting_.stats().frames_skipped_at_start;
     }
     primed_ = true;
     filtered_ = false;

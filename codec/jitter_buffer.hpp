@@ -16,7 +16,9 @@
 //    the frame, when it comes, is discarded as late.
 // Clock drift (drift_estimator) is corrected continuously by small time-scale steps.  A
 // discontinuity flag resets everything; playout then starts only when the first frame has
-// waited the target (primed), so a clean stream needs no time-scaling to reach it.  Decoded
+// waited the target (primed), so a clean stream needs no time-scaling to reach it; a backlog
+// that came with the first frame starts at its last frame that has waited the target, and its
+// frames over 60 ms older than its newest are no delay samples.  Decoded
 // audio that resumes after concealment is cross-faded from the concealment's continuation.  After the last frame of a segment (end_of_segment) the
 // buffer plays silence, not concealment, until a later frame starts the next segment.
 // Plain C++: no threads, I/O or clocks (now_us is passed in), so the same trace gives
@@ -35,6 +37,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace tolk::codec {
@@ -94,6 +97,8 @@ private:
     // Removes up to two periods, past the budget; returns the samples removed.
     double drain(double error_ms);
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
+    // Feeds the delay and drift estimators the start's frames that are not a backlog.
+    void close_backlog();
     // Starts playout once the first frame has waited the target; false while it has not.
     bool primed(std::int64_t now_us);
     // Lengthens frame_ while arrivals have stalled; returns the samples inserted.
@@ -120,6 +125,11 @@ private:
     std::int64_t next_sequence_ = 0;
     std::int64_t next_capture_us_ = 0;
     std::int64_t last_arrival_us_ = 0;  // the newest arrival, for stall detection
+    // The frames that came with the first one of a start, before the first pull after it, held
+    // out of the estimators until that pull: (capture_us, arrival_us).
+    static constexpr std::int64_t backlog_age_us = 60'000;  // older than the newest by more: backlog
+    std::vector<std::pair<std::int64_t, std::int64_t>> backlog_;
+    bool backlog_open_ = false;
     double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift
     double budget_ = 0;              // samples time-scaling may still change
     double current_delay_ms_ = 0;

@@ -38,6 +38,7 @@ struct playout_stats {
     std::uint64_t frames_missing = 0;       // sequence gaps
     std::uint64_t frames_late = 0;          // arrived after their slot was concealed: discarded
     std::uint64_t frames_duplicate = 0;
+    std::uint64_t frames_skipped_at_start = 0;  // a backlog older than the target, not played
     std::uint64_t samples_played = 0;       // every sample pulled while playing (not the silence
                                             // before the start or after a segment's end)
     std::uint64_t concealed_samples = 0;

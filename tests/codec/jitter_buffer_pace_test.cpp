@@ -170,5 +170,29 @@ TEST(uneven_pulls, still_drain_the_burst_after_a_stall) {
     EXPECT_LT(r.end.current_delay_ms, 40);
 }
 
+// A page whose audio starts after its WebSocket (the phone app, at the listener's tap): the
+// frames queued meanwhile come to the buffer at once with the first one, 200 ms of them, then
+// the stream runs on time.  They say how old they are, not how late the path delivers: playout
+// starts at the target (the older ones skipped), and nothing is time-scaled to drain them.
+TEST(start_backlog, is_skipped_not_drained_and_does_not_raise_the_target) {
+    const auto frames = frames_of(speech_like(20.0, 5, 0.5f), [](int i) {
+        return i < 10 ? 200'000 : 5'000 + i * frame_us;  // frames 0-9 (0-180 ms) all at 200 ms
+    });
+    jitter_buffer buffer(*profile_options("listener"));
+    const auto sim = simulate(buffer, frames,
+                              {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
+                               .end_us = 20'000'000, .stats_every_blocks = 1});
+    EXPECT_GE(sim.stats.frames_skipped_at_start, 5u);
+    const auto [playing_since, after_1s] = first_second(sim);
+    ASSERT_TRUE(playing_since);
+    EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
+        << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
+        << sim.stats.inserted_samples_for_deceleration << " samples";
+    EXPECT_LE(after_1s, 1u);  // a pitch period while the first frames settle, at most
+    EXPECT_EQ(sim.stats.concealed_samples, 0u);
+    EXPECT_LT(sim.stats.target_delay_ms, 30);
+    EXPECT_LT(sim.stats.current_delay_ms, 40);
+}
+
 }  // namespace
 }  // namespace tolk::codec
