@@ -83,6 +83,28 @@ start_figures first_second(const simulation_result& sim) {
     return f;
 }
 
+// The listener's buffer in a browser's AudioWorklet (codec::simulate's burst_blocks): 128-sample
+// quanta, `quanta` per device callback, a timeline of every pull, for `seconds`.
+simulation_result in_worklet(const std::vector<simulated_frame>& frames, int quanta, double seconds) {
+    jitter_buffer buffer(*profile_options("listener"));
+    return simulate(buffer, frames,
+                    {.block_samples = 128, .burst_blocks = quanta, .start_us = 0,
+                     .end_us = static_cast<std::int64_t>(seconds * 1e6), .stats_every_blocks = 1});
+}
+
+// No splice once the first second has played.
+::testing::AssertionResult no_splices_after_the_first_second(const simulation_result& sim) {
+    const auto [playing_since, after_1s] = first_second(sim);
+    if (!playing_since)
+        return ::testing::AssertionFailure() << "never played";
+    if (sim.stats.time_scale_operations == after_1s)
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << sim.stats.time_scale_operations - after_1s
+                                         << " splices after the first second (removed "
+                                         << sim.stats.removed_samples_for_acceleration << ", inserted "
+                                         << sim.stats.inserted_samples_for_deceleration << " samples in all)";
+}
+
 class uneven_pulls : public ::testing::TestWithParam<std::string_view> {};
 
 TEST_P(uneven_pulls, never_time_scale_a_clean_stream_after_the_first_second) {
@@ -107,16 +129,8 @@ INSTANTIATE_TEST_SUITE_P(profiles, uneven_pulls, ::testing::Values("listener", "
 class worklet_callbacks : public ::testing::TestWithParam<int> {};
 
 TEST_P(worklet_callbacks, never_time_scale_a_clean_stream_after_the_first_second) {
-    const auto frames = clean_speech(30.0);
-    jitter_buffer buffer(*profile_options("listener"));
-    const auto sim = simulate(buffer, frames,
-                              {.block_samples = 128, .burst_blocks = GetParam(), .start_us = 0,
-                               .end_us = 30'000'000, .stats_every_blocks = 1});
-    const auto [playing_since, after_1s] = first_second(sim);
-    ASSERT_TRUE(playing_since);
-    EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
-        << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
-        << sim.stats.inserted_samples_for_deceleration << " samples";
+    const auto sim = in_worklet(clean_speech(30.0), GetParam(), 30.0);
+    EXPECT_TRUE(no_splices_after_the_first_second(sim));
     EXPECT_EQ(sim.stats.concealed_samples, 0u);
     // The callback's size is latency the buffer must hold, and not much more.
     EXPECT_LT(sim.stats.current_delay_ms, 30 + GetParam() * 128 / 48.0);
@@ -139,15 +153,10 @@ TEST(main_thread_delivery, wobble_is_never_time_scaled_for_a_listener) {
         previous = std::max(previous, 5'000 + i * frame_us + jitter);
         return previous;
     });
-    jitter_buffer buffer(*profile_options("listener"));
-    const auto sim = simulate(buffer, frames,
-                              {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
-                               .end_us = 30'000'000, .stats_every_blocks = 1});
-    const auto [playing_since, after_1s] = first_second(sim);
+    const auto sim = in_worklet(frames, 4, 30.0);
+    EXPECT_TRUE(no_splices_after_the_first_second(sim));
+    const auto playing_since = first_second(sim).playing_since;
     ASSERT_TRUE(playing_since);
-    EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
-        << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
-        << sim.stats.inserted_samples_for_deceleration << " samples";
     // The start (the first second, the same frames simulated again) may conceal; after it, one
     // 20 ms frame's worth at most.
     jitter_buffer again(*profile_options("listener"));
@@ -178,17 +187,10 @@ TEST(start_backlog, is_skipped_not_drained_and_does_not_raise_the_target) {
     const auto frames = frames_of(speech_like(20.0, 5, 0.5f), [](int i) {
         return i < 10 ? 200'000 : 5'000 + i * frame_us;  // frames 0-9 (0-180 ms) all at 200 ms
     });
-    jitter_buffer buffer(*profile_options("listener"));
-    const auto sim = simulate(buffer, frames,
-                              {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
-                               .end_us = 20'000'000, .stats_every_blocks = 1});
+    const auto sim = in_worklet(frames, 4, 20.0);
     EXPECT_GE(sim.stats.frames_skipped_at_start, 5u);
-    const auto [playing_since, after_1s] = first_second(sim);
-    ASSERT_TRUE(playing_since);
-    EXPECT_EQ(sim.stats.time_scale_operations, after_1s)
-        << "removed " << sim.stats.removed_samples_for_acceleration << ", inserted "
-        << sim.stats.inserted_samples_for_deceleration << " samples";
-    EXPECT_LE(after_1s, 1u);  // a pitch period while the first frames settle, at most
+    EXPECT_TRUE(no_splices_after_the_first_second(sim));
+    EXPECT_LE(first_second(sim).after_1s, 1u);  // a pitch period while the first frames settle, at most
     EXPECT_EQ(sim.stats.concealed_samples, 0u);
     EXPECT_LT(sim.stats.target_delay_ms, 30);
     EXPECT_LT(sim.stats.current_delay_ms, 40);
