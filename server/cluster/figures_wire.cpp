@@ -22,6 +22,7 @@ constexpr double min_lufs = -200;
 constexpr double max_seconds = 1e7;  // ~115 days of audio or silence
 constexpr double max_bitrate = 1e7;
 constexpr double max_jitter_ms = 600'000;
+constexpr double max_median_ms = 600'000;  // a listener's delay or latency
 constexpr std::uint32_t max_reporting = 1'000'000;
 
 // Reads one object's fields; any field missing, mistyped or out of range marks it not ok.
@@ -181,6 +182,27 @@ std::optional<monitor::listener_summary> heard_from(const json& j) {
 }
 
 }  // namespace
+
+json heard_to_json(const server::heard_summary& h) {
+    return {{"reporting", h.reporting}, {"delay_ms_median", h.delay_ms_median},
+            {"latency_ms_median", h.latency_ms_median}, {"concealed_ratio_mean", h.concealed_ratio_mean},
+            {"interruptions", h.interruptions}};
+}
+
+server::heard_summary heard_from_json(const json& j, std::uint32_t& refused) {
+    checked c(j);
+    server::heard_summary h;
+    h.reporting = static_cast<std::uint32_t>(c.count("reporting", max_reporting));
+    h.delay_ms_median = c.number("delay_ms_median", 0, max_median_ms);
+    h.latency_ms_median = c.number("latency_ms_median", -1, max_median_ms);  // -1: not known
+    h.concealed_ratio_mean = c.number("concealed_ratio_mean", 0, 1);
+    h.interruptions = c.count("interruptions");
+    if (!c.ok()) {
+        ++refused;
+        return {};
+    }
+    return h;
+}
 
 json figures_to_json(const server::channel_figures& f) {
     json j = json::object();

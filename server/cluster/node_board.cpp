@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cmath>
-
 namespace tolk::cluster {
 
 using json = nlohmann::json;
@@ -15,10 +13,7 @@ std::string serialize(const node_status& s) {
     for (const auto& c : s.channels) {
         json one{{"id", c.id}, {"on_air", c.on_air}, {"listeners", c.listeners}, {"booth", c.booth}, {"identity", c.identity}};
         if (c.heard.reporting > 0)
-            one["heard"] = {{"reporting", c.heard.reporting}, {"delay_ms_median", c.heard.delay_ms_median},
-                            {"latency_ms_median", c.heard.latency_ms_median},
-                            {"concealed_ratio_mean", c.heard.concealed_ratio_mean},
-                            {"interruptions", c.heard.interruptions}};
+            one["heard"] = heard_to_json(c.heard);
         if (!c.tech.empty())
             one["tech"] = figures_to_json(c.tech);
         channels.push_back(std::move(one));
@@ -36,18 +31,8 @@ std::optional<node_status> parse_node_status(std::string_view text) {
         for (const auto& c : j["channels"]) {
             channel_status cs{c.value("id", ""), c.value("on_air", false), c.value("listeners", 0u),
                               c.value("booth", ""), c.value("identity", ""), {}, {}};
-            if (const auto h = c.find("heard"); h != c.end() && h->is_object()) {
-                cs.heard = {h->value("reporting", 0u), h->value("delay_ms_median", 0.0),
-                            h->value("latency_ms_median", -1.0), h->value("concealed_ratio_mean", 0.0),
-                            h->value("interruptions", std::uint64_t{0})};
-                // Another node's figures are data from the network: finite and in range, or none.
-                const auto sane = [](double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; };
-                if (!sane(cs.heard.delay_ms_median, 0, 600000) || !sane(cs.heard.latency_ms_median, -1, 600000) ||
-                    !sane(cs.heard.concealed_ratio_mean, 0, 1) || cs.heard.reporting > 1000000) {
-                    cs.heard = {};
-                    ++s.refused;
-                }
-            }
+            if (const auto h = c.find("heard"); h != c.end())
+                cs.heard = heard_from_json(*h, s.refused);
             if (const auto t = c.find("tech"); t != c.end())
                 cs.tech = figures_from_json(*t, s.refused);
             s.channels.push_back(std::move(cs));
