@@ -77,6 +77,9 @@ test('frames: parsed by protocol/ (channel routing, and what the wire format ref
       'shorter than the header': frame().subarray(0, 27),
     };
     for (const [what, bytes] of Object.entries(refused)) assert.equal(core.push(bytes, 1000, route), -1, what);
+    for (const [what, bytes] of Object.entries(refused)) assert.equal(core.header(bytes), null, what);
+    assert.deepEqual(core.header(frame({ channel: 7, sequence: 4000000000, captureUs: 1764400000123456 })),
+      { channel: 7, sequence: 4000000000, captureUs: 1764400000123456 }, 'the header as protocol/ reads it');
     assert.equal(core.stats(h7).frames_received, 2, 'both frames of channel 7 reached its buffer');
     assert.equal(core.stats(h8).frames_received, 0, 'nothing reached channel 8');
   } finally {

@@ -150,6 +150,19 @@ int tolk_frame_channel(const std::uint8_t* bytes, int size) {
     return frame ? frame->header.channel : -1;
 }
 
+// The header of one wire frame as three doubles at `out`: channel, sequence, capture time (µs,
+// the booth's clock).  Returns 0, or -1 when it does not parse.
+int tolk_frame_header(const std::uint8_t* bytes, int size, double* out) {
+    const auto frame = protocol::parse_audio_frame(wire(bytes, size));
+    if (!frame) {
+        return -1;
+    }
+    out[0] = frame->header.channel;
+    out[1] = frame->header.sequence;
+    out[2] = static_cast<double>(frame->header.capture_us);
+    return 0;
+}
+
 // Pushes one wire frame that arrived at `arrival_us` (the same clock as tolk_pull's now_us).
 // Returns the channel number, or -1 for a frame that does not parse (it is ignored).
 int tolk_push(player* p, const std::uint8_t* bytes, int size, double arrival_us) {

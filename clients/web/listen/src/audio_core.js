@@ -83,6 +83,17 @@ export class AudioCore {
     return channel;
   }
 
+  // frame: Uint8Array of one wire frame.  Its header as the core parses it, {channel, sequence,
+  // captureUs}, or null when it does not parse.
+  header(frame) {
+    if (frame.length > this.inCap) return null;
+    new Uint8Array(this.x.memory.buffer, this.inPtr, frame.length).set(frame);
+    this.headerPtr ??= this.x.tolk_alloc(3 * 8);
+    if (this.x.tolk_frame_header(this.inPtr, frame.length, this.headerPtr) < 0) return null;
+    const [channel, sequence, captureUs] = new Float64Array(this.x.memory.buffer, this.headerPtr, 3);
+    return { channel, sequence, captureUs };
+  }
+
   // Returns a Float32Array view of `count` samples (valid until the next call) and whether
   // the buffer is playing.
   pull(handle, count, nowUs) {

@@ -122,9 +122,8 @@ export class Mixer {
   // Test build only: what the buffer of the traced channel is given and asked for, in its own
   // clock (the audio clock), so tolk-jbsim can replay exactly this browser's pace.
   traceFrame(bytes, nowUs) {
-    if (bytes.length < 16) return;
-    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);  // protocol/PROTOCOL.md header
-    if (v.getUint16(2) === this.trace.channel) this.traceRecord(1, nowUs, v.getUint32(4), Number(v.getBigInt64(8)));
+    const h = this.core.header(bytes);
+    if (h?.channel === this.trace.channel) this.traceRecord(1, nowUs, h.sequence, h.captureUs);
   }
 
   traceRecord(kind, nowUs, a, b) {
