@@ -2,11 +2,14 @@
 // Recurring delay peaks (WebRTC NetEQ's DelayPeakDetector is the model): a Wi-Fi link that
 // stalls for a few hundred ms every few seconds holds back only a few frames each time, too
 // few for the delay quantile to notice, yet each stall is a dropout.  A frame whose relative
-// delay stands far above the quantile target starts (or, within a second, joins) a peak; when
-// at least `min_peaks` peaks fell within the window and the last one is recent (no older than
-// twice the longest gap between them, and at most max_period), the target covers the highest
-// of them, up to a ceiling.  When they stop recurring the peak target is dropped, and the
-// delay estimator lets its target fall at its usual bounded rate.
+// delay stands far above the quantile target starts (or, within a second, joins) a peak.  While
+// peaks recur (at least `min_peaks` within the window, the last no older than twice the longest
+// gap between them; a single one, no older than max_period), the target covers the highest of
+// them less `margin_ms`, up to a ceiling: stretching what is held (jitter_buffer's
+// stall_stretch) and concealment bridge the rest as a gap shorter than an interruption.  A peak
+// higher than `outage_ms` (roaming, a link that died) is an outage no buffer bridges: it raises
+// nothing.  When peaks stop recurring the peak target is dropped, and the delay estimator lets
+// its target fall at its usual bounded rate.
 // Pure arithmetic on sender timestamps; owned by one delay estimator.
 
 #include <algorithm>
@@ -19,11 +22,15 @@ struct delay_peak_options {
     bool enabled = true;
     double min_height_ms = 150;    // a peak is at least this high ...
     double above_target_ms = 78;   // ... and this far above the quantile target or twice it
-    int min_peaks = 2;             // recurring: this many peaks within the window
+    int min_peaks = 1;             // one stall already raises the target (the next may be
+                                   // longer; waiting for a second costs an interruption)
     int window_ms = 60000;
     int max_period_ms = 20000;     // peaks further apart than this do not recur
     double ceiling_ms = 400;       // the peak target never exceeds this
-    double margin_ms = 0;          // added to the peak height (negative: tolerate a short gap)
+    double margin_ms = -100;       // added to the peak height: negative leaves a short gap to
+                                   // stretching and concealment (a 350 ms stall costs ~250 ms of
+                                   // delay, not 350, and no interruption)
+    double outage_ms = 1000;       // a peak higher than this is an outage, not a stall
 };
 
 class delay_peak_detector {
@@ -39,7 +46,8 @@ public:
 
 private:
     struct peak {
-        std::int64_t capture_us;
+        std::int64_t capture_us;  // its first frame's
+        std::int64_t last_us;     // its last frame's so far
         double height_ms;
     };
     void update(std::int64_t now_us);
@@ -51,7 +59,9 @@ private:
 
 // Header-only, so the wasm build's list of codec sources stays as it is.
 namespace detail {
-inline constexpr std::int64_t same_peak_us = 1'000'000;  // frames of one stall arrive within a second
+// A frame captured within a second of a peak's last frame belongs to it: one stall, or one
+// outage however long.
+inline constexpr std::int64_t same_peak_us = 1'000'000;
 }  // namespace detail
 
 inline delay_peak_detector::delay_peak_detector(const delay_peak_options& options) : options_(options) {}
@@ -69,10 +79,11 @@ inline void delay_peak_detector::add(std::int64_t capture_us, double relative_ms
                          (relative_ms > quantile_ms + options_.above_target_ms ||
                           relative_ms > 2 * quantile_ms);
     if (is_peak) {
-        if (!peaks_.empty() && capture_us - peaks_.back().capture_us < detail::same_peak_us) {
+        if (!peaks_.empty() && capture_us - peaks_.back().last_us < detail::same_peak_us) {
             peaks_.back().height_ms = std::max(peaks_.back().height_ms, relative_ms);
+            peaks_.back().last_us = capture_us;
         } else {
-            peaks_.push_back({capture_us, relative_ms});
+            peaks_.push_back({capture_us, capture_us, relative_ms});
         }
     }
     update(capture_us);
@@ -88,19 +99,26 @@ inline void delay_peak_detector::update(std::int64_t now_us) {
         peaks_.pop_front();
     }
     target_ms_ = 0;
-    if (peaks_.size() < static_cast<std::size_t>(std::max(options_.min_peaks, 1))) {
+    std::size_t count = 0;
+    std::int64_t longest_gap_us = 0;
+    std::int64_t last_us = 0;
+    double highest_ms = 0;
+    for (const auto& p : peaks_) {
+        if (p.height_ms > options_.outage_ms) {
+            continue;  // an outage: no buffer bridges it
+        }
+        if (count > 0) {
+            longest_gap_us = std::max(longest_gap_us, p.capture_us - last_us);
+        }
+        ++count;
+        last_us = p.capture_us;
+        highest_ms = std::max(highest_ms, p.height_ms);
+    }
+    if (count == 0 || count < static_cast<std::size_t>(std::max(options_.min_peaks, 1))) {
         return;
     }
-    std::int64_t longest_gap_us = 0;
-    double highest_ms = 0;
-    for (std::size_t i = 0; i < peaks_.size(); ++i) {
-        highest_ms = std::max(highest_ms, peaks_[i].height_ms);
-        if (i > 0) {
-            longest_gap_us = std::max(longest_gap_us, peaks_[i].capture_us - peaks_[i - 1].capture_us);
-        }
-    }
-    const std::int64_t since_us = now_us - peaks_.back().capture_us;
-    if (since_us > std::min(2 * longest_gap_us, max_period_us)) {
+    const std::int64_t hold_us = count == 1 ? max_period_us : std::min(2 * longest_gap_us, max_period_us);
+    if (now_us - last_us > hold_us) {
         return;  // no longer recurring
     }
     target_ms_ = std::clamp(highest_ms + options_.margin_ms, 0.0, options_.ceiling_ms);

@@ -178,13 +178,14 @@ double jitter_buffer::stretch(std::int64_t now_us) {
     // Up to stall_stretch of the frame, in whole periods (two at most), past the budget: a
     // stall is what this buffer is for, and a stretched word is kinder than a gap.
     const auto most = static_cast<std::size_t>(options_.stall_stretch * static_cast<double>(frame_.size()));
+    const bool quiet = scaler_.quiet(frame_);
     std::size_t inserted = 0;
     for (int pass = 0; pass < 2 && inserted < most; ++pass) {
         const std::size_t n = scaler_.decelerate(frame_, most - inserted);
         if (n == 0) {
             break;
         }
-        ++accounting_.stats().time_scale_operations;
+        count_splice(quiet);
         inserted += n;
     }
     accounting_.stats().inserted_samples_for_deceleration += inserted;
@@ -201,6 +202,14 @@ void jitter_buffer::fade_in(std::span<const float> continuation) {
     }
 }
 
+void jitter_buffer::count_splice(bool quiet) {
+    auto& s = accounting_.stats();
+    ++s.time_scale_operations;
+    if (quiet) {
+        ++s.time_scale_operations_in_pauses;
+    }
+}
+
 double jitter_buffer::splice(double samples, bool quiet) {
     const double wanted = quiet ? std::abs(samples) : std::min(std::abs(samples), budget_);
     const auto limit = static_cast<std::size_t>(std::max(wanted, 0.0));
@@ -212,7 +221,7 @@ double jitter_buffer::splice(double samples, bool quiet) {
     if (n == 0) {
         return 0;
     }
-    ++accounting_.stats().time_scale_operations;
+    count_splice(quiet);
     if (!quiet) {
         budget_ = std::max(budget_ - static_cast<double>(n), 0.0);
     }
@@ -223,6 +232,7 @@ double jitter_buffer::drain(double error_ms) {
     // Far above target (the burst after a stall): up to two periods per frame, past the
     // budget, so the stall's delay is gone within about a second.
     double removed = 0;
+    const bool quiet = scaler_.quiet(frame_);
     for (int pass = 0; pass < 2; ++pass) {
         const double left = error_ms * samples_per_ms - removed;
         const std::size_t n =
@@ -230,7 +240,7 @@ double jitter_buffer::drain(double error_ms) {
         if (n == 0) {
             break;
         }
-        ++accounting_.stats().time_scale_operations;
+        count_splice(quiet);
         removed += static_cast<double>(n);
     }
     return removed;
@@ -256,13 +266,16 @@ void jitter_buffer::time_scale(double error_ms) {
     const double high = options_.hysteresis_ms + widen;
     const double low = options_.low_band_ms + widen;
     const bool quiet = scaler_.quiet(frame_);
+    since_pause_ms_ = quiet ? 0 : since_pause_ms_ + frame_samples / samples_per_ms;
     double changed = 0;  // samples removed (positive) or inserted (negative)
     bool control = true;
     if (error_ms > options_.fast_accelerate_ms) {
         changed = drain(error_ms);
         filtered_error_ms_ = error_ms;
     } else if (filtered_error_ms_ > high) {
-        changed = splice(filtered_error_ms_ * samples_per_ms, quiet);
+        if (quiet || !options_.trim_in_pauses || since_pause_ms_ > options_.pause_wait_ms) {
+            changed = splice(filtered_error_ms_ * samples_per_ms, quiet);
+        }
     } else if (filtered_error_ms_ < -low || error_ms < -low) {
         // Below target: frames would come too late, which is worse than a splice, so the
         // unfiltered error counts too (a target that jumped is followed at once).

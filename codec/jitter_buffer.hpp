@@ -60,11 +60,18 @@ struct jitter_buffer_options {
                                  // page's main thread) with nothing to correct (issue 18).  At
                                  // least a pitch period (2.5 ms, the least step)
     double low_band_ms = 2.5;    // ... and this far below it before deceleration
+    // Above the band (by less than fast_accelerate_ms): cut only in pauses, where a cut is not
+    // heard.  A listener does not notice a few ms more delay until the next pause, but hears a
+    // period cut out of a word (issue 18).  Below the target frames would come too late: that
+    // is corrected at once, in speech too.
+    bool trim_in_pauses = true;
+    double pause_wait_ms = 3000;  // ... unless none came for this long (music, a noisy room)
     double max_band_widening_ms = 15;  // uneven pulls widen both bands, up to this much
     double level_filter_ms = 600;  // time constant of the delay filter the decisions use
     double max_speedup = 0.25;   // share of voiced audio time-scaling may remove/insert on average
-    double fast_accelerate_ms = 40;  // further above target than this: remove up to two periods
-                                     // per frame, past max_speedup
+    double fast_accelerate_ms = 60;  // further above target than this: remove up to two periods
+                                     // per frame, past max_speedup, in speech too (a listener's
+                                     // target falling after a stall is followed in pauses)
     double crossfade_ms = 2.5;   // decoded audio fades in over this after concealment
     // A stall (nothing has arrived for stall_after_ms): each frame still held is lengthened by
     // up to this share of its length (whole pitch periods, as NetEQ's preemptive expand), so
@@ -94,6 +101,8 @@ private:
     // Removes (positive) or inserts (negative) up to `samples`; returns how many were changed,
     // signed the same way.
     double splice(double samples, bool quiet);
+    // Counts one splice, and whether it fell in a pause.
+    void count_splice(bool quiet);
     // Removes up to two periods, past the budget; returns the samples removed.
     double drain(double error_ms);
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
@@ -131,6 +140,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> backlog_;
     bool backlog_open_ = false;
     double drift_debt_ = 0;          // samples to remove (negative: insert) for clock drift
+    double since_pause_ms_ = 0;      // decoded audio since the last quiet frame
     double budget_ = 0;              // samples time-scaling may still change
     double current_delay_ms_ = 0;
     double target_delay_ms_ = 0;

@@ -46,6 +46,7 @@ struct playout_stats {
     std::uint64_t inserted_samples_for_deceleration = 0;
     std::uint64_t removed_samples_for_acceleration = 0;
     std::uint64_t time_scale_operations = 0;  // splices (one pitch period or pause cut each)
+    std::uint64_t time_scale_operations_in_pauses = 0;  // of which in a pause: inaudible
     std::uint64_t interruptions = 0;        // concealment runs of >= 150 ms
     // Concealment runs by length, as a listener hears them: a click, a gap, a dropout.  A run
     // still going counts in its current class.

@@ -36,13 +36,16 @@ jitter_buffer_options profile_options(playout_profile profile) {
         o.history_ms = 30000;
         o.guard_ms = 1.5;
         o.level_filter_ms = 300;
-        o.hysteresis_ms = 2.5;  // each ms above target is heard late in the booth
+        o.hysteresis_ms = 2.5;  // each ms above target is heard late in the booth ...
+        o.trim_in_pauses = false;  // ... so it is cut in speech too, at once
+        o.fast_accelerate_ms = 40;
         o.peaks.enabled = false;
         o.stall_stretch = 0;  // the lowest delay: nothing to drain after a stall
         break;
     case playout_profile::monitor:
         o.max_delay_ms = 300;
         o.hysteresis_ms = 8;
+        o.fast_accelerate_ms = 40;
         o.peaks.ceiling_ms = 200;
         break;
     }

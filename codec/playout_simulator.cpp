@@ -20,7 +20,8 @@ void pull(playout_buffer& buffer, simulation_result& result, std::int64_t now, s
     result.blocks.push_back({now, info});
     if (snapshot && info.playing) {
         const auto s = buffer.stats();
-        result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms, s.time_scale_operations});
+        result.timeline.push_back({now, s.current_delay_ms, s.target_delay_ms, s.time_scale_operations,
+                                   s.time_scale_operations_in_pauses});
     }
 }
 

@@ -49,6 +49,7 @@ struct delay_snapshot {
     double current_delay_ms = 0;
     double target_delay_ms = 0;
     std::uint64_t time_scale_operations = 0;  // so far
+    std::uint64_t time_scale_operations_in_pauses = 0;  // of which in pauses
 };
 
 struct simulated_block {

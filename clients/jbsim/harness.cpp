@@ -105,12 +105,15 @@ void add_playout_figures(run_report& r, const codec::simulation_result& sim, std
     r.interruptions_per_10min =
         r.seconds > 0 ? static_cast<double>(sim.stats.interruptions) * 600 / r.seconds : 0;
     r.time_scale_operations_after_1s = sim.stats.time_scale_operations;
+    std::uint64_t in_pauses_after_1s = sim.stats.time_scale_operations_in_pauses;
     for (const auto& s : sim.timeline) {
         if (s.time_us >= start + 1'000'000) {
             r.time_scale_operations_after_1s -= s.time_scale_operations;
+            in_pauses_after_1s -= s.time_scale_operations_in_pauses;
             break;
         }
     }
+    r.speech_splices_after_1s = r.time_scale_operations_after_1s - in_pauses_after_1s;
     for (const auto& s : sim.timeline) {
         if (s.time_us >= warm) {
             r.max_target_error_ms = std::max(r.max_target_error_ms,
@@ -175,6 +178,8 @@ nlohmann::json to_json(const run_report& r) {
         {"concealments_over_150ms", s.concealments_over_150ms},
         {"time_scale_operations", s.time_scale_operations},
         {"time_scale_operations_after_1s", r.time_scale_operations_after_1s},
+        {"time_scale_operations_in_pauses", s.time_scale_operations_in_pauses},
+        {"speech_splices_after_1s", r.speech_splices_after_1s},
         {"peak_delay_ms", s.peak_delay_ms},
         {"discontinuities", s.discontinuities},
         {"late_frames", s.frames_late},

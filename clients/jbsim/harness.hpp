@@ -36,6 +36,7 @@ struct run_report {
     double delay_trend_ms = 0;       // mean delay of the last minute minus the first (after warm-up)
     double interruptions_per_10min = 0;
     std::uint64_t time_scale_operations_after_1s = 0;  // splices after the first second of playout
+    std::uint64_t speech_splices_after_1s = 0;         // of which not in a pause: audible
     codec::playout_stats stats;
     std::vector<codec::delay_snapshot> timeline;  // every ~100 ms of playout
 };

@@ -70,6 +70,7 @@ std::vector<simulated_frame> clean_speech(double seconds) {
 struct start_figures {
     std::optional<std::int64_t> playing_since;
     std::uint64_t after_1s = 0;
+    std::uint64_t in_pauses_after_1s = 0;  // of them in pauses
 };
 
 start_figures first_second(const simulation_result& sim) {
@@ -77,8 +78,10 @@ start_figures first_second(const simulation_result& sim) {
     for (const auto& t : sim.timeline) {
         if (!f.playing_since)
             f.playing_since = t.time_us;
-        if (t.time_us - *f.playing_since <= 1'000'000)
+        if (t.time_us - *f.playing_since <= 1'000'000) {
             f.after_1s = t.time_scale_operations;
+            f.in_pauses_after_1s = t.time_scale_operations_in_pauses;
+        }
     }
     return f;
 }
@@ -94,7 +97,9 @@ simulation_result in_worklet(const std::vector<simulated_frame>& frames, int qua
 
 // No splice once the first second has played.
 ::testing::AssertionResult no_splices_after_the_first_second(const simulation_result& sim) {
-    const auto [playing_since, after_1s] = first_second(sim);
+    const auto f = first_second(sim);
+    const auto& playing_since = f.playing_since;
+    const auto after_1s = f.after_1s;
     if (!playing_since)
         return ::testing::AssertionFailure() << "never played";
     if (sim.stats.time_scale_operations == after_1s)
@@ -194,6 +199,31 @@ TEST(start_backlog, is_skipped_not_drained_and_does_not_raise_the_target) {
     EXPECT_EQ(sim.stats.concealed_samples, 0u);
     EXPECT_LT(sim.stats.target_delay_ms, 30);
     EXPECT_LT(sim.stats.current_delay_ms, 40);
+}
+
+// The stall that headless Chromium shows a fraction of a second after the tap (issue 18): the
+// page's main thread stops for 120 ms and then hands the frames over at once.  The target rises
+// with it and then falls; the listener's buffer follows it down by cutting pauses, which nobody
+// hears, not by cutting periods out of words.
+TEST(page_stall, the_delay_it_added_is_cut_in_pauses_not_in_speech) {
+    const auto frames = frames_of(speech_like(30.0, 5, 0.5f), [](int i) {
+        const std::int64_t on_time = 5'000 + i * frame_us;
+        return (on_time >= 400'000 && on_time < 520'000) ? 520'000 : on_time;
+    });
+    const auto sim = in_worklet(frames, 4, 30.0);
+    const auto f = first_second(sim);
+    const auto after = sim.stats.time_scale_operations - f.after_1s;
+    const auto in_pauses = sim.stats.time_scale_operations_in_pauses - f.in_pauses_after_1s;
+    EXPECT_EQ(after - in_pauses, 0u) << after << " splices after the first second, " << in_pauses
+                                     << " of them in pauses";
+    EXPECT_GT(in_pauses, 0u) << "the stall's delay was never cut";
+    EXPECT_LT(sim.stats.current_delay_ms, 50);
+    EXPECT_EQ(sim.stats.concealment_events, 1u);  // the stall itself, before the target knew it
+    // The floor return cuts in speech too: there every millisecond is heard in the booth.
+    jitter_buffer booth(*profile_options("return"));
+    const auto r = simulate(booth, frames, {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
+                                            .end_us = 30'000'000, .stats_every_blocks = 1});
+    EXPECT_GT(r.stats.time_scale_operations, r.stats.time_scale_operations_in_pauses);
 }
 
 }  // namespace

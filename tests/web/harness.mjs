@@ -135,14 +135,17 @@ export function makeSpeechWav(name = 'speech.wav') {
 }
 
 // Plays on `channelNumber` until the buffer has played `seconds` after its first second, and
-// reads its own time-scaling count (codec/'s time_scale_operations) then and at the end of the
-// first second, and how many concealment runs (stalls) came after it.  state(): the page's
-// window.tolk.state().  Resolves {first, after, concealmentsAfter, stats}.
+// reads its own time-scaling count (codec/'s time_scale_operations, and of them those in pauses,
+// which are not heard) then and at the end of the first second, and how many concealment runs
+// (stalls) came after it.  state(): the page's window.tolk.state().  Resolves {first, after,
+// afterInSpeech, concealmentsAfter, stats}.
 export async function countTimeScaling(state, channelNumber, seconds, timeoutMs) {
   const stats = async () => (await state()).streams[channelNumber]?.stats;
   const played = (n) => async () => { const s = await stats(); return s && s.samples_played >= n * 48000 && s; };
   const first = await waitFor('the first second played', played(1), 15000, 100);
   const end = await waitFor(`${seconds} s more played`, played(1 + seconds), timeoutMs, 250);
+  const inSpeech = (s) => s.time_scale_operations - s.time_scale_operations_in_pauses;
   return { first: first.time_scale_operations, after: end.time_scale_operations - first.time_scale_operations,
+    afterInSpeech: inSpeech(end) - inSpeech(first),
     concealmentsAfter: end.concealment_events - first.concealment_events, stats: end };
 }

@@ -51,6 +51,7 @@ struct web_stats {
     double concealments_40_to_150ms;
     double concealments_over_150ms;
     double peak_delay_ms;          // recurring delay peaks the target covers (0: none)
+    double time_scale_operations_in_pauses;  // of the splices, those in a pause: not heard
 };
 
 struct stats_field {
@@ -69,7 +70,7 @@ constexpr std::array stats_fields{
     TOLK_STATS_FIELD(time_scale_operations), TOLK_STATS_FIELD(inserted_samples),
     TOLK_STATS_FIELD(removed_samples),  TOLK_STATS_FIELD(concealments_under_40ms),
     TOLK_STATS_FIELD(concealments_40_to_150ms), TOLK_STATS_FIELD(concealments_over_150ms),
-    TOLK_STATS_FIELD(peak_delay_ms),
+    TOLK_STATS_FIELD(peak_delay_ms),    TOLK_STATS_FIELD(time_scale_operations_in_pauses),
 };
 #undef TOLK_STATS_FIELD
 
@@ -103,6 +104,7 @@ web_stats to_web_stats(const tolk::codec::playout_stats& s) {
                           ? 1000.0 * s.jitter_buffer_delay_s / d(s.jitter_buffer_emitted_count)
                           : 0;
     w.time_scale_operations = d(s.time_scale_operations);
+    w.time_scale_operations_in_pauses = d(s.time_scale_operations_in_pauses);
     w.inserted_samples = d(s.inserted_samples_for_deceleration);
     w.removed_samples = d(s.removed_samples_for_acceleration);
     w.concealments_under_40ms = d(s.concealments_under_40ms);
