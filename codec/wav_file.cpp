@@ -23,7 +23,6 @@ using file_ptr = std::unique_ptr<std::FILE, file_closer>;
 constexpr std::uint16_t tag_pcm = 1;
 constexpr std::uint16_t tag_float = 3;
 constexpr std::uint16_t tag_extensible = 0xFFFE;
-constexpr std::uint32_t size_unknown = 0xFFFFFFFF;
 
 std::uint32_t le16(const std::uint8_t* p) {
     return p[0] | (p[1] << 8);
@@ -105,7 +104,7 @@ float decode_sample(const std::uint8_t* p, const wav_format& format) {
     }
 }
 
-// Reads up to `limit` bytes of sample data (to the end of the file for size_unknown);
+// Reads up to `limit` bytes of sample data (to the end of the file for wav_size_unknown);
 // a partial frame at the end is dropped.
 std::vector<float> read_samples(std::FILE* in, const std::filesystem::path& file,
                                 const wav_format& format, std::uint64_t limit) {
@@ -166,7 +165,7 @@ pcm_audio read_wav(const std::filesystem::path& file) {
             if (!format) {
                 throw wav_error(file, "no fmt chunk before the data chunk");
             }
-            const bool to_end = size == 0 || size == size_unknown;
+            const bool to_end = size == 0 || size == wav_size_unknown;
             pcm_audio audio{format->rate, format->channels, {}};
             audio.samples = read_samples(in.get(), file, *format,
                                          to_end ? std::numeric_limits<std::uint64_t>::max() : size);

@@ -12,7 +12,6 @@ namespace tolk::codec {
 namespace {
 
 constexpr std::uint32_t header_bytes = 44;
-constexpr std::uint32_t size_unknown = 0xFFFFFFFF;
 
 void put16(std::uint8_t* p, std::uint32_t value) {
     p[0] = static_cast<std::uint8_t>(value);
@@ -28,7 +27,7 @@ std::array<std::uint8_t, header_bytes> make_header(int rate, int channels,
     std::array<std::uint8_t, header_bytes> h{};
     const auto block_align = static_cast<std::uint32_t>(channels) * 2;
     std::memcpy(&h[0], "RIFF", 4);
-    put32(&h[4], data_bytes == size_unknown ? size_unknown : data_bytes + header_bytes - 8);
+    put32(&h[4], data_bytes == wav_size_unknown ? wav_size_unknown : data_bytes + header_bytes - 8);
     std::memcpy(&h[8], "WAVEfmt ", 8);
     put32(&h[16], 16);
     put16(&h[20], 1);  // PCM
@@ -61,7 +60,7 @@ wav_writer::wav_writer(const std::filesystem::path& file, int rate, int channels
         throw wav_error(file, std::string("cannot create: ") + std::strerror(errno));
     }
     patch_interval_ = static_cast<std::uint64_t>(rate) * static_cast<std::uint64_t>(channels) / 4;
-    const auto header = make_header(rate, channels, streamed_ ? size_unknown : 0);
+    const auto header = make_header(rate, channels, streamed_ ? wav_size_unknown : 0);
     if (std::fwrite(header.data(), 1, header.size(), file_.get()) != header.size()) {
         fail("cannot write the header");
     }
@@ -126,12 +125,12 @@ void wav_writer::patch_header() {
         return;
     }
     const std::uint64_t data_bytes = samples_written_ * 2;
-    const bool fits = data_bytes <= size_unknown - header_bytes;
+    const bool fits = data_bytes <= wav_size_unknown - header_bytes;
     std::uint8_t riff_size[4];
     std::uint8_t data_size[4];
     put32(riff_size,
-          fits ? static_cast<std::uint32_t>(data_bytes) + header_bytes - 8 : size_unknown);
-    put32(data_size, fits ? static_cast<std::uint32_t>(data_bytes) : size_unknown);
+          fits ? static_cast<std::uint32_t>(data_bytes) + header_bytes - 8 : wav_size_unknown);
+    put32(data_size, fits ? static_cast<std::uint32_t>(data_bytes) : wav_size_unknown);
     std::FILE* file = file_.get();
     const bool patched =
         std::fseek(file, 4, SEEK_SET) == 0 && std::fwrite(riff_size, 1, 4, file) == 4 &&

@@ -17,6 +17,9 @@
 
 namespace tolk::codec {
 
+// The RIFF and data size of a WAV whose length was not known when written (a stream).
+constexpr std::uint32_t wav_size_unknown = 0xFFFFFFFF;
+
 class wav_writer {
 public:
     // Creates (truncates) the file.  "-" writes to stdout with 0xFFFFFFFF sizes (a streamed

@@ -26,10 +26,6 @@ T get_or(const toml::value& table, const char* key, T fallback) {
     return toml::get<T>(table.at(key));
 }
 
-[[noreturn]] void fail_at(const toml::value& where, const std::string& what, const std::string& hint) {
-    throw config_error(toml::format_error("[error] " + what, where, hint));
-}
-
 void check_known_keys(const toml::value& table, std::initializer_list<const char*> known) {
     if (!table.is_table())
         return;
@@ -110,6 +106,11 @@ bool valid_id(const std::string& id) {
 }
 
 }  // namespace
+
+[[noreturn]] void fail_at(const toml::value& where, const std::string& what, const std::string& hint) {
+    throw config_error(toml::format_error("[error] " + what, where, hint));
+}
+
 
 server_config demo_config() {
     server_config c;

@@ -3,10 +3,6 @@
 namespace tolk::server {
 namespace {
 
-[[noreturn]] void fail_at(const toml::value& where, const std::string& what, const std::string& hint) {
-    throw config_error(toml::format_error("[error] " + what, where, hint));
-}
-
 // A key present in `table` must be known and have the right type; a number must be >= 0.
 struct table_reader {
     const toml::value& table;

@@ -10,6 +10,9 @@
 namespace tolk::server {
 
 // Reads the [alarms] and [recording] tables of `root`, if present, into `config`.
+// Throws config_error naming the file, the line of `where` and the problem, with a hint.
+[[noreturn]] void fail_at(const toml::value& where, const std::string& what, const std::string& hint);
+
 // Throws toml::exception (wrong type) or config_error (unknown key, bad value).
 void read_monitor_config(const toml::value& root, server_config& config);
 

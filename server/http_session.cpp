@@ -1,4 +1,5 @@
 #include "server/http_session.hpp"
+#include "server/as_tuple.hpp"
 
 #include "server/booth_session.hpp"
 #include "server/http_api.hpp"
@@ -27,7 +28,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 http_session::http_session(asio::ip::tcp::socket&& socket, connection_slot slot, server_context& ctx)
     : stream_(std::in_place_index<0>, std::move(socket)), ctx_(ctx), slot_(std::move(slot)) {}

@@ -1,4 +1,5 @@
 #include "server/listener_writer.hpp"
+#include "server/as_tuple.hpp"
 
 #include "server/log.hpp"
 #include "server/ws_frame_writer.hpp"
@@ -15,7 +16,6 @@ namespace tolk::server {
 
 namespace asio = boost::asio;
 namespace websocket = boost::beast::websocket;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 // The raw-write scratch space (headers and iovecs, ~1 KiB) is per thread, not per listener:

@@ -1,4 +1,5 @@
 #include "server/server.hpp"
+#include "server/as_tuple.hpp"
 
 #include "server/descriptors.hpp"
 #include "server/http_session.hpp"
@@ -19,7 +20,6 @@ namespace tolk::server {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

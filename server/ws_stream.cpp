@@ -1,4 +1,5 @@
 #include "server/ws_stream.hpp"
+#include "server/as_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,7 +11,6 @@ namespace tolk::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 template <class Ws>

@@ -1,4 +1,5 @@
 #include "clients/common/ws_connection.hpp"
+#include "clients/common/nothrow.hpp"
 
 #include "clients/common/log.hpp"
 #include "clients/common/monotonic_clock.hpp"
@@ -21,7 +22,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using namespace asio::experimental::awaitable_operators;
 
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t max_message_size = 64 * 1024;
 
 asio::awaitable<bool> cancelled() {

@@ -14,7 +14,6 @@ namespace tolk::jbsim {
 
 namespace {
 
-constexpr int frame_samples = 20 * codec::samples_per_ms;
 
 std::vector<std::vector<std::uint8_t>> encode(std::vector<float> pcm) {
     pcm.resize((pcm.size() + frame_samples - 1) / frame_samples * frame_samples, 0.0f);

@@ -1,5 +1,7 @@
 #include "clients/jbsim/speex_playout_buffer.hpp"
 
+#include "clients/jbsim/trace.hpp"
+
 #include "codec/audio_format.hpp"
 
 #include <speex/speex_jitter.h>
@@ -11,7 +13,6 @@ namespace tolk::jbsim {
 
 namespace {
 constexpr int step_samples = 10 * codec::samples_per_ms;  // Mumble's iFrameSize at 48 kHz
-constexpr int frame_samples = 20 * codec::samples_per_ms;
 constexpr double us_per_sample = 1e6 / codec::sample_rate;
 }  // namespace
 

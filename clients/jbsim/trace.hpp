@@ -2,6 +2,7 @@
 // An arrival trace: one row per 20 ms frame, CSV with the header `seq,sent_us,arrived_us`.
 // sent_us is on the sender's clock, arrived_us on the receiver's (drift shows as a slope).
 
+#include "codec/audio_format.hpp"
 #include "codec/playout_simulator.hpp"
 
 #include <cstdint>
@@ -9,6 +10,9 @@
 #include <vector>
 
 namespace tolk::jbsim {
+
+// Every trace is of 20 ms Opus frames.
+constexpr int frame_samples = 20 * codec::samples_per_ms;
 
 struct trace_row {
     std::uint32_t seq = 0;

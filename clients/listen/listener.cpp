@@ -1,4 +1,5 @@
 #include "clients/listen/listener.hpp"
+#include "clients/common/nothrow.hpp"
 
 #include "clients/common/log.hpp"
 #include "clients/common/monotonic_clock.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 constexpr int block_samples = client::paced_playout::block_samples;
 constexpr auto stats_interval = std::chrono::seconds(5);
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+using client::nothrow;
 
 
 // The adaptive buffer with the chosen profile, or what --jb asks for.

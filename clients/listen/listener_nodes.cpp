@@ -5,6 +5,7 @@
 // the list after a short, growing, bounded wait (failover_schedule) — never back to the same
 // node in a tight loop, never giving up.
 #include "clients/common/log.hpp"
+#include "clients/common/nothrow.hpp"
 #include "clients/listen/listener.hpp"
 #include "clients/listen/node_fetch.hpp"
 
@@ -16,7 +17,7 @@ namespace tolk::listen {
 namespace asio = boost::asio;
 
 namespace {
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+using client::nothrow;
 constexpr auto fetch_timeout = std::chrono::milliseconds(2000);
 constexpr auto refresh_interval = std::chrono::seconds(10);
 }  // namespace

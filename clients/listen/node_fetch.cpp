@@ -1,4 +1,5 @@
 #include "clients/listen/node_fetch.hpp"
+#include "clients/common/nothrow.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,7 +15,7 @@ namespace http = beast::http;
 
 asio::awaitable<std::optional<nlohmann::json>> fetch_nodes(asio::any_io_executor executor, client::ws_url node,
                                                            std::chrono::milliseconds timeout) {
-    constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+    using client::nothrow;
     beast::tcp_stream stream(executor);
     stream.expires_after(timeout);
     asio::ip::tcp::resolver resolver(executor);

@@ -1,4 +1,5 @@
 #include "server/icecast/icecast_routes.hpp"
+#include "server/as_tuple.hpp"
 
 #include "server/access_control.hpp"
 #include "server/http_api.hpp"
@@ -18,7 +19,6 @@ namespace tolk::server::icecast {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

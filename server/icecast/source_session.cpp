@@ -1,4 +1,5 @@
 #include "server/icecast/source_session.hpp"
+#include "server/as_tuple.hpp"
 
 #include "codec/opus_packet.hpp"
 #include "server/access_control.hpp"
@@ -24,7 +25,6 @@ namespace tolk::server::icecast {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

@@ -1,4 +1,5 @@
 #include "server/icecast/stream_listener.hpp"
+#include "server/as_tuple.hpp"
 
 #include "server/event_bus.hpp"
 #include "server/icecast/channel_pages.hpp"
@@ -13,7 +14,6 @@ namespace tolk::server::icecast {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
 
 stream_listener::stream_listener(any_stream&& stream, connection_slot slot, server_context& ctx,
                                  std::uint16_t channel, std::string head, codec::ogg_opus_tags tags)

@@ -88,11 +88,6 @@ protected:
     std::vector<std::unique_ptr<child_process>> children_;
 };
 
-nlohmann::json read_json(const std::string& file) {
-    std::ifstream in(file);
-    return nlohmann::json::parse(in, nullptr, false);
-}
-
 TEST_F(booth_return, the_return_carries_the_floor_and_never_exceeds_the_ceiling) {
     // The floor: 4 s of speech at -26 dBFS, then a 0 dBFS squeal for 2 s.
     auto speech = codec::speech_like(4.0, 77, 0.5f);

@@ -80,11 +80,6 @@ protected:
     std::vector<std::unique_ptr<child_process>> children_;
 };
 
-nlohmann::json read_json(const std::string& file) {
-    std::ifstream in(file);
-    return nlohmann::json::parse(in, nullptr, false);
-}
-
 TEST_F(executables, booth_to_listen_carries_speech_at_32_kbits) {
     const std::string input = make_speech_wav();
     const std::vector<float> reference = codec::load_mono_48k(input);

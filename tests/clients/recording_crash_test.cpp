@@ -104,8 +104,9 @@ TEST(recording_crash, a_killed_server_leaves_a_file_that_plays_to_within_a_secon
     std::istringstream info_lines(info_text);
     for (std::string l; std::getline(info_lines, l);) {
         EXPECT_EQ(l.find("ERROR"), std::string::npos) << info_text;
-        if (l.find("WARNING") != std::string::npos)
+        if (l.find("WARNING") != std::string::npos) {
             EXPECT_NE(l.find("EOS not set"), std::string::npos) << info_text;
+        }
     }
     EXPECT_NE(info_text.find("Playback length"), std::string::npos) << info_text;
 

@@ -1,4 +1,5 @@
 #include "cluster_fixture.hpp"
+#include "tolk_binaries.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,10 +23,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 using stream = child_process::stream;
-
-namespace {
-std::string bin(const char* name) { return (fs::path(TOLK_BIN_DIR) / name).string(); }
-}  // namespace
 
 // nats-server binds the ports it is given itself, later: a port the kernel handed out as free
 // (port 0) lies in the ephemeral range, where every outgoing connection and port-0 listener of

@@ -2,6 +2,7 @@
 // link figures, levels and alarms as the booth's node measures them, marked as that node's; each
 // node's listeners labelled by node; all of it gone once the booth's node is.
 #include "cluster_fixture.hpp"
+#include "tolk_binaries.hpp"
 
 #include "codec/wav_file.hpp"
 
@@ -13,8 +14,6 @@ namespace {
 using namespace std::chrono_literals;
 using stream = child_process::stream;
 using json = nlohmann::json;
-
-std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
 
 // /api/tech of a node: the channel `id`'s entry (null if absent), and the whole answer.
 std::pair<json, json> tech_channel(const tolk_node& node, const std::string& id) {

@@ -2,6 +2,7 @@
 // counts and on-air state of the whole event on every node, one booth per channel across the
 // cluster (and a dead node's claim expiring), NATS restarted under running nodes.
 #include "cluster_fixture.hpp"
+#include "tolk_binaries.hpp"
 
 #include "codec/signal_compare.hpp"
 #include "codec/signals.hpp"
@@ -23,8 +24,6 @@ nlohmann::json read_json(const std::string& file) {
     std::ifstream in(file);
     return nlohmann::json::parse(in, nullptr, false);
 }
-
-std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
 
 // The RMS of the last `seconds` of a WAV file.
 double tail_rms(const std::string& file, double seconds) {

@@ -3,6 +3,7 @@
 // moves to another node by itself and hears the channel again within 2 s (read from the WAV it
 // recorded: the time from the kill to the tone coming back).
 #include "cluster_fixture.hpp"
+#include "tolk_binaries.hpp"
 
 #include "codec/wav_file.hpp"
 
@@ -17,8 +18,6 @@ namespace {
 using namespace std::chrono_literals;
 using stream = child_process::stream;
 using clock = std::chrono::steady_clock;
-
-std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
 
 nlohmann::json nodes_of(const tolk_node& node) {
     return nlohmann::json::parse(http_get(node.port, "/api/nodes"), nullptr, false);

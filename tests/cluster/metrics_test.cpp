@@ -2,6 +2,7 @@
 // labelled `node` (the same on every node), this node's own share without it, accepted by
 // promtool; /api/tech on a node without the booth shows it on air and every node's listeners.
 #include "cluster_fixture.hpp"
+#include "tolk_binaries.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,8 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using stream = child_process::stream;
-
-std::string bin(const char* name) { return (std::filesystem::path(TOLK_BIN_DIR) / name).string(); }
 
 bool has(const std::string& body, const std::string& line) { return body.find(line + "\n") != std::string::npos; }
 

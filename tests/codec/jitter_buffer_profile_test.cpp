@@ -15,11 +15,6 @@ namespace {
 
 using namespace test_support;
 
-simulation_result run(playout_buffer& buffer, const std::vector<simulated_frame>& frames,
-                      std::int64_t end_us) {
-    return simulate(buffer, frames, {.start_us = 0, .end_us = end_us});
-}
-
 // Speech over a link that holds frames back for 300 ms every 4 s (from 4 s on, until
 // `stalls_until_s`) and releases them at once, as TCP over a stalling Wi-Fi does.
 std::vector<simulated_frame> stalling_wifi(double seconds, double stalls_until_s) {

@@ -22,11 +22,6 @@ std::int64_t jitter(int i, std::int64_t max_us) {
            max_us / 1000;
 }
 
-simulation_result run(playout_buffer& buffer, const std::vector<simulated_frame>& frames,
-                      std::int64_t end_us) {
-    return simulate(buffer, frames, {.start_us = 0, .end_us = end_us});
-}
-
 double mean_buffer_delay_ms(const playout_stats& s) {
     return 1000 * s.jitter_buffer_delay_s / static_cast<double>(s.jitter_buffer_emitted_count);
 }

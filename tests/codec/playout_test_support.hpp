@@ -46,6 +46,12 @@ inline std::vector<simulated_frame> frames_of(const std::vector<float>& pcm,
     return frames;
 }
 
+// Plays `frames` through `buffer` from 0 to `end_us` at the default 10 ms pace.
+inline simulation_result run(playout_buffer& buffer, const std::vector<simulated_frame>& frames,
+                             std::int64_t end_us) {
+    return simulate(buffer, frames, {.start_us = 0, .end_us = end_us});
+}
+
 // Output blocks that played decoded audio must show sender time moving forward only.
 inline bool capture_monotonic(const simulation_result& r) {
     std::int64_t last = -1;

@@ -1,21 +1,14 @@
 // The booth console's control messages (issue 12): each round-trips, each refuses what its
 // fields do not allow with a reason naming the field, and the booth-only ones are flagged.
 #include "protocol/control_message.hpp"
+#include "round_trip.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tolk::protocol {
 namespace {
 
-template <class T>
-T round_trip(const T& message) {
-    const auto text = serialize(message);
-    auto parsed = parse_control(text);
-    EXPECT_TRUE(parsed) << text << " -> " << (parsed ? "" : parsed.error().message());
-    if (!parsed || !std::holds_alternative<T>(parsed.value()))
-        return {};
-    return std::get<T>(parsed.value());
-}
+using test::round_trip;
 
 std::string refusal(std::string_view text) {
     auto parsed = parse_control(text);

@@ -1,20 +1,12 @@
 #include "protocol/control_message.hpp"
+#include "round_trip.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tolk::protocol {
 namespace {
 
-template <class T>
-T round_trip(const T& message) {
-    auto text = serialize(message);
-    auto parsed = parse_control(text);
-    EXPECT_TRUE(parsed) << text << " -> " << (parsed ? "" : parsed.error().message());
-    if (!parsed)
-        return {};
-    EXPECT_TRUE(std::holds_alternative<T>(parsed.value())) << text;
-    return std::get<T>(parsed.value());
-}
+using test::round_trip;
 
 TEST(control_message, round_trips_every_type) {
     EXPECT_EQ(round_trip(hello{"tolk-listen/0.1", 1, "secret"}).token, "secret");

@@ -35,13 +35,6 @@ std::vector<heard_frame> frames_of(const std::vector<received>& messages, std::u
     return out;
 }
 
-bool heard_off_air(const test_client& listener, const std::string& channel) {
-    for (const auto& t : listener.texts_of("on_air"))
-        if (t.find("\"" + channel + "\"") != std::string::npos && t.find("\"on_air\":false") != std::string::npos)
-            return true;
-    return false;
-}
-
 // Who was heard, run by run: {0, 1, 0, 1} for A, B, A, B.
 std::vector<int> speakers(const std::vector<heard_frame>& frames) {
     std::vector<int> runs;

@@ -18,14 +18,6 @@ constexpr std::uint16_t english = 0;  // the event file's first channel
 
 bool welcomed(const std::vector<received>& m) { return !test_client::of_type(m, "welcome").empty(); }
 
-// Whether the listener was ever told that `channel` went off air.
-bool heard_off_air(const test_client& listener, const std::string& channel) {
-    for (const auto& t : listener.texts_of("on_air"))
-        if (t.find("\"" + channel + "\"") != std::string::npos && t.find("\"on_air\":false") != std::string::npos)
-            return true;
-    return false;
-}
-
 class booth_reconnect_test : public booth_auth_test {
 protected:
     // A booth on `en` with `token`, through `proxy` when given, that has sent `frames` frames

@@ -28,11 +28,6 @@ http_reply upgrade(const boost::asio::ip::tcp::endpoint& server, const std::stri
     return http_request(server, {"GET", target, headers});
 }
 
-double metric_value(const std::string& metrics, const std::string& name) {
-    const auto at = metrics.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stod(metrics.substr(at + name.size() + 2));
-}
-
 class origin_test : public server_fixture {
 protected:
     void SetUp() override {

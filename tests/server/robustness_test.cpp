@@ -23,14 +23,6 @@ std::int64_t percentile(std::vector<std::int64_t> v, double p) {
     return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
-// The value of one sample in a Prometheus text exposition; -1 when the metric is missing.
-double metric_value(const std::string& metrics, const std::string& name) {
-    const auto at = metrics.find("\n" + name + " ");
-    if (at == std::string::npos)
-        return -1;
-    return std::stod(metrics.substr(at + name.size() + 2));
-}
-
 class robustness : public server_fixture {};
 
 TEST_F(robustness, a_stalled_listener_is_bounded_and_does_not_delay_the_others) {

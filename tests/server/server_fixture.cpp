@@ -135,4 +135,16 @@ std::size_t count_frames(const std::vector<received>& messages, std::uint16_t ch
     return n;
 }
 
+bool heard_off_air(const test_client& listener, const std::string& channel) {
+    for (const auto& t : listener.texts_of("on_air"))
+        if (t.find("\"" + channel + "\"") != std::string::npos && t.find("\"on_air\":false") != std::string::npos)
+            return true;
+    return false;
+}
+
+double metric_value(const std::string& metrics, const std::string& name) {
+    const auto at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(metrics.substr(at + name.size() + 2));
+}
+
 }  // namespace tolk::test

@@ -65,4 +65,10 @@ heard_audio decode_heard(const std::vector<received>& messages, std::uint16_t ch
 // Number of binary frames of `channel` among the messages.
 std::size_t count_frames(const std::vector<received>& messages, std::uint16_t channel);
 
+// Whether `listener` was told that `channel` went off air.
+bool heard_off_air(const test_client& listener, const std::string& channel);
+
+// The value of an unlabelled metric in a /metrics text, or -1 if it is not there.
+double metric_value(const std::string& metrics, const std::string& name);
+
 }  // namespace tolk::test
