@@ -27,8 +27,8 @@ struct delay_peak_options {
     int window_ms = 60000;
     int max_period_ms = 20000;     // peaks further apart than this do not recur
     double ceiling_ms = 400;       // the peak target never exceeds this
-    double margin_ms = -100;       // added to the peak height: negative leaves a short gap to
-                                   // stretching and concealment (a 350 ms stall costs ~250 ms of
+    double margin_ms = -120;       // added to the peak height: negative leaves a short gap to
+                                   // stretching and concealment (a 350 ms stall costs ~230 ms of
                                    // delay, not 350, and no interruption)
     double outage_ms = 1000;       // a peak higher than this is an outage, not a stall
 };
