@@ -114,7 +114,7 @@ inline void delay_peak_detector::update(std::int64_t now_us) {
         last_us = p.capture_us;
         highest_ms = std::max(highest_ms, p.height_ms);
     }
-    if (count == 0 || count < static_cast<std::size_t>(std::max(options_.min_peaks, 1))) {
+    if (count < static_cast<std::size_t>(std::max(options_.min_peaks, 1))) {
         return;
     }
     const std::int64_t hold_us = count == 1 ? max_period_us : std::min(2 * longest_gap_us, max_period_us);

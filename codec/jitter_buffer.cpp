@@ -228,11 +228,10 @@ double jitter_buffer::splice(double samples, bool quiet) {
     return samples > 0 ? static_cast<double>(n) : -static_cast<double>(n);
 }
 
-double jitter_buffer::drain(double error_ms) {
+double jitter_buffer::drain(double error_ms, bool quiet) {
     // Far above target (the burst after a stall): up to two periods per frame, past the
     // budget, so the stall's delay is gone within about a second.
     double removed = 0;
-    const bool quiet = scaler_.quiet(frame_);
     for (int pass = 0; pass < 2; ++pass) {
         const double left = error_ms * samples_per_ms - removed;
         const std::size_t n =
@@ -270,7 +269,7 @@ void jitter_buffer::time_scale(double error_ms) {
     double changed = 0;  // samples removed (positive) or inserted (negative)
     bool control = true;
     if (error_ms > options_.fast_accelerate_ms) {
-        changed = drain(error_ms);
+        changed = drain(error_ms, quiet);
         filtered_error_ms_ = error_ms;
     } else if (filtered_error_ms_ > high) {
         if (quiet || !options_.trim_in_pauses || since_pause_ms_ > options_.pause_wait_ms) {

@@ -107,7 +107,7 @@ private:
     // Counts one splice, and whether it fell in a pause.
     void count_splice(bool quiet);
     // Removes up to two periods, past the budget; returns the samples removed.
-    double drain(double error_ms);
+    double drain(double error_ms, bool quiet);
     void queue(const slot_decoder::result& slot, std::int64_t capture_us);
     // Feeds the delay and drift estimators the start's frames that are not a backlog.
     void close_backlog();

@@ -45,7 +45,7 @@ jitter_buffer_options profile_options(playout_profile profile) {
     case playout_profile::monitor:
         o.max_delay_ms = 300;
         o.hysteresis_ms = 8;
-        o.fast_accelerate_ms = 40;
+        o.fast_accelerate_ms = 40;  // a technician listening in hears a lag sooner than a pause
         o.peaks.ceiling_ms = 200;
         break;
     }

@@ -98,13 +98,11 @@ simulation_result in_worklet(const std::vector<simulated_frame>& frames, int qua
 // No splice once the first second has played.
 ::testing::AssertionResult no_splices_after_the_first_second(const simulation_result& sim) {
     const auto f = first_second(sim);
-    const auto& playing_since = f.playing_since;
-    const auto after_1s = f.after_1s;
-    if (!playing_since)
+    if (!f.playing_since)
         return ::testing::AssertionFailure() << "never played";
-    if (sim.stats.time_scale_operations == after_1s)
+    if (sim.stats.time_scale_operations == f.after_1s)
         return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << sim.stats.time_scale_operations - after_1s
+    return ::testing::AssertionFailure() << sim.stats.time_scale_operations - f.after_1s
                                          << " splices after the first second (removed "
                                          << sim.stats.removed_samples_for_acceleration << ", inserted "
                                          << sim.stats.inserted_samples_for_deceleration << " samples in all)";
