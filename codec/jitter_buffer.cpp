@@ -44,6 +44,7 @@ void jitter_buffer::reset() {
     primed_ = false;
     filtered_ = false;
     drift_debt_ = 0;
+    since_pause_ms_ = 0;
     last_arrival_us_ = 0;
     backlog_.clear();
     backlog_open_ = false;
