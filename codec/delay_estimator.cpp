@@ -22,6 +22,7 @@ void delay_estimator::reset() {
     total_ = 0;
     window_.clear();
     minima_.clear();
+    early_ = false;
     target_ms_ = options_.min_delay_ms;
     peaks_.reset();
     frames_ = 0;
@@ -36,16 +37,31 @@ void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us) {
     if (!started_) {
         started_ = true;
         last_capture_us_ = capture_us;
+        first_arrival_us_ = arrival_us;
     }
     // Raw offsets: over the base window clock drift moves them by well under a millisecond
     // (0.6 ms at 300 ppm over 2 s).  De-sloping them with a drift estimate that changes over
     // time would make the base jump whenever the estimate does.
     const auto offset = static_cast<double>(arrival_us - capture_us);
-    window_.push_back(offset);
-    while (!minima_.empty() && minima_.back() > offset) {
+    const std::int64_t settle_us = std::int64_t{options_.base_settle_ms} * 1000;
+    double counted = offset;  // what the base window takes of this frame
+    if (!minima_.empty() && offset < minima_.front() - options_.early_ms * 1000 &&
+        arrival_us - first_arrival_us_ >= settle_us) {
+        if (!early_) {
+            early_ = true;
+            early_since_us_ = arrival_us;
+        }
+        if (arrival_us - early_since_us_ < settle_us) {
+            counted = minima_.front();  // not yet: the base stays
+        }
+    } else {
+        early_ = false;
+    }
+    window_.push_back(counted);
+    while (!minima_.empty() && minima_.back() > counted) {
         minima_.pop_back();
     }
-    minima_.push_back(offset);
+    minima_.push_back(counted);
     const auto window_frames =
         static_cast<std::size_t>(std::max(options_.base_window_ms / options_.frame_ms, 1));
     if (window_.size() > window_frames) {

@@ -46,6 +46,7 @@ void jitter_buffer::reset() {
     drift_debt_ = 0;
     since_pause_ms_ = 0;
     last_arrival_us_ = 0;
+    newest_capture_us_ = 0;
     backlog_.clear();
     backlog_open_ = false;
 }
@@ -71,6 +72,7 @@ void jitter_buffer::push(const incoming_frame& frame) {
     if (store_.insert(frame, next_sequence_, accounting_.stats()) !=
         frame_store::insert_result::duplicate) {
         last_arrival_us_ = std::max(last_arrival_us_, frame.arrival_us);
+        newest_capture_us_ = std::max(newest_capture_us_, frame.capture_us);
         if (backlog_open_) {
             backlog_.push_back({frame.capture_us, frame.arrival_us});
             return;
@@ -172,8 +174,13 @@ void jitter_buffer::produce(std::int64_t now_us) {
 }
 
 double jitter_buffer::stretch(std::int64_t now_us) {
-    if (options_.stall_stretch <= 0 ||
-        static_cast<double>(now_us - last_arrival_us_) < options_.stall_after_ms * 1000) {
+    // Nothing has arrived for stall_after_ms, and the newest frame held is not one that came
+    // early (a browser's audio clock that stood still stamps frames early, then none come
+    // until it has caught up: what is held covers that gap).
+    const double after_us = options_.stall_after_ms * 1000;
+    const double due_us = static_cast<double>(newest_capture_us_) + delays_.base_us();
+    if (options_.stall_stretch <= 0 || static_cast<double>(now_us - last_arrival_us_) < after_us ||
+        static_cast<double>(now_us) - due_us < after_us) {
         return 0;
     }
     // Up to stall_stretch of the frame, in whole periods (two at most), past the budget: a

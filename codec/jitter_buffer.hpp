@@ -9,8 +9,11 @@
 //    above it for a listener, as NetEQ leaves ~20, a pitch period for the booth's return) that
 //    uneven pulls widen (pull_pace), so a device's pull-pace wobble, or a browser's hand-over of
 //    frames between its callbacks, never causes a splice; far above the
-//    target (the burst after a stall) it removes two periods per frame at once;
+//    target (the burst after a stall) it removes two periods per frame at once.  For a
+//    listener, delay above the band is cut in pauses, where nobody hears it;
 //  - conceal: Opus FEC or PLC for a frame the server dropped (a later one is already here);
+//  - stretch: when nothing has arrived for a while, and what is held did not come early,
+//    lengthen each frame held (stall_stretch);
 //  - wait: when nothing has arrived (a stall) play PLC without giving up the frame's slot, so
 //    no speech is lost, unless the delay would exceed max_delay: then the slot is given up and
 //    the frame, when it comes, is discarded as late.
@@ -137,6 +140,7 @@ private:
     std::int64_t next_sequence_ = 0;
     std::int64_t next_capture_us_ = 0;
     std::int64_t last_arrival_us_ = 0;  // the newest arrival, for stall detection
+    std::int64_t newest_capture_us_ = 0;  // the newest frame's capture time, likewise
     // The frames that came with the first one of a start, before the first pull after it, held
     // out of the estimators until that pull: (capture_us, arrival_us).
     static constexpr std::int64_t backlog_age_us = 60'000;  // older than the newest by more: backlog

@@ -199,29 +199,91 @@ TEST(start_backlog, is_skipped_not_drained_and_does_not_raise_the_target) {
     EXPECT_LT(sim.stats.current_delay_ms, 40);
 }
 
+// Speech frames whose page stalled from `from_us` to `until_us` (it then hands the frames
+// over at once), and how the listener's buffer in a worklet played them: splices after the
+// first second, and of them those in pauses.
+struct stall_run {
+    std::vector<simulated_frame> frames;
+    simulation_result sim;
+    std::uint64_t after = 0;
+    std::uint64_t in_pauses = 0;
+};
+
+stall_run page_stalled(unsigned seed, std::int64_t from_us, std::int64_t until_us) {
+    stall_run r;
+    r.frames = frames_of(speech_like(30.0, seed, 0.5f), [from_us, until_us](int i) {
+        const std::int64_t on_time = 5'000 + i * frame_us;
+        return (on_time >= from_us && on_time < until_us) ? until_us : on_time;
+    });
+    r.sim = in_worklet(r.frames, 4, 30.0);
+    const auto f = first_second(r.sim);
+    r.after = r.sim.stats.time_scale_operations - f.after_1s;
+    r.in_pauses = r.sim.stats.time_scale_operations_in_pauses - f.in_pauses_after_1s;
+    return r;
+}
+
 // The stall that headless Chromium shows a fraction of a second after the tap (issue 18): the
 // page's main thread stops for 120 ms and then hands the frames over at once.  The target rises
 // with it and then falls; the listener's buffer follows it down by cutting pauses, which nobody
 // hears, not by cutting periods out of words.
 TEST(page_stall, the_delay_it_added_is_cut_in_pauses_not_in_speech) {
-    const auto frames = frames_of(speech_like(30.0, 5, 0.5f), [](int i) {
-        const std::int64_t on_time = 5'000 + i * frame_us;
-        return (on_time >= 400'000 && on_time < 520'000) ? 520'000 : on_time;
-    });
-    const auto sim = in_worklet(frames, 4, 30.0);
-    const auto f = first_second(sim);
-    const auto after = sim.stats.time_scale_operations - f.after_1s;
-    const auto in_pauses = sim.stats.time_scale_operations_in_pauses - f.in_pauses_after_1s;
-    EXPECT_EQ(after - in_pauses, 0u) << after << " splices after the first second, " << in_pauses
-                                     << " of them in pauses";
-    EXPECT_GT(in_pauses, 0u) << "the stall's delay was never cut";
-    EXPECT_LT(sim.stats.current_delay_ms, 50);
-    EXPECT_EQ(sim.stats.concealment_events, 1u);  // the stall itself, before the target knew it
+    const auto r = page_stalled(5, 400'000, 520'000);
+    EXPECT_EQ(r.after - r.in_pauses, 0u) << r.after << " splices after the first second, " << r.in_pauses
+                                         << " of them in pauses";
+    EXPECT_GT(r.in_pauses, 0u) << "the stall's delay was never cut";
+    EXPECT_LT(r.sim.stats.current_delay_ms, 50);
+    EXPECT_EQ(r.sim.stats.concealment_events, 1u);  // the stall itself, before the target knew it
     // The floor return cuts in speech too: there every millisecond is heard in the booth.
     jitter_buffer booth(*profile_options("return"));
-    const auto r = simulate(booth, frames, {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
-                                            .end_us = 30'000'000, .stats_every_blocks = 1});
-    EXPECT_GT(r.stats.time_scale_operations, r.stats.time_scale_operations_in_pauses);
+    const auto b = simulate(booth, r.frames, {.block_samples = 128, .burst_blocks = 4, .start_us = 0,
+                                              .end_us = 30'000'000, .stats_every_blocks = 1});
+    EXPECT_GT(b.stats.time_scale_operations, b.stats.time_scale_operations_in_pauses);
+}
+
+// A stall at the page's start (the listener's tap), longer than the one above: one stall is
+// a delay peak, so it raises the target; the buffer follows the target back down in pauses.
+// Only the burst's part over fast_accelerate_ms above the target is cut in speech: a couple
+// of splices, not the ~20 of a buffer that follows its target down by cutting words.
+TEST(page_stall, at_the_start_is_followed_in_pauses) {
+    const auto r = page_stalled(7, 300'000, 500'000);
+    EXPECT_LE(r.after - r.in_pauses, 2u) << r.after << " splices after the first second, " << r.in_pauses
+                                         << " of them in pauses";
+    EXPECT_GT(r.in_pauses, 5u) << "the stall's delay was not cut in pauses";
+    EXPECT_LE(r.sim.stats.concealment_events, 1u);
+    EXPECT_LT(r.sim.stats.current_delay_ms, 50);
+}
+
+// A browser's audio thread that missed its callbacks for 120 ms, then caught up (seen in
+// WebKitGTK, issue 18): the audio clock, which stamps arrivals, stood still meanwhile, so the
+// frames that came then look up to 120 ms early, and the ones after are on time again.  Nothing
+// changed on the path: the listener hears no splice and no gap, and the target stays put.  (The
+// base took those early offsets before: every later frame looked 100 ms late, the buffer drained
+// 100 ms out of the speech, its target rose to cover a peak that never was, and two seconds
+// later it starved.)
+TEST(audio_clock_freeze, frames_stamped_early_move_nothing) {
+    const auto frames = frames_of(speech_like(30.0, 5, 0.5f), [](int i) {
+        const std::int64_t on_time = 5'000 + i * frame_us;
+        return (on_time >= 10'000'000 && on_time < 10'120'000) ? 10'000'000 : on_time;
+    });
+    const auto sim = in_worklet(frames, 4, 30.0);
+    EXPECT_TRUE(no_splices_after_the_first_second(sim));
+    EXPECT_EQ(sim.stats.concealed_samples, 0u);
+    EXPECT_LT(sim.stats.target_delay_ms, 30);
+    EXPECT_LT(sim.stats.current_delay_ms, 40);
+}
+
+// ... but a lasting fall of the offsets (a queue on the path that emptied, an audio clock that
+// lost time for good) is followed: the buffer holds that much more than it needs, and drains it.
+TEST(audio_clock_freeze, a_lasting_fall_of_the_offsets_is_followed) {
+    const auto frames = frames_of(speech_like(30.0, 5, 0.5f), [](int i) {
+        const std::int64_t on_time = 5'000 + i * frame_us;
+        // The first 10 s 100 ms late; the queue then empties at once.
+        return on_time < 10'000'000 ? std::min<std::int64_t>(on_time + 100'000, 10'000'000) : on_time;
+    });
+    const auto sim = in_worklet(frames, 4, 30.0);
+    EXPECT_GT(sim.stats.removed_samples_for_acceleration, 80u * samples_per_ms);
+    EXPECT_LT(sim.stats.current_delay_ms, 40);
+    EXPECT_EQ(sim.stats.concealed_samples, 0u);
 }
 
 }  // namespace

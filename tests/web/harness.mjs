@@ -147,5 +147,5 @@ export async function countTimeScaling(state, channelNumber, seconds, timeoutMs)
   const inSpeech = (s) => s.time_scale_operations - s.time_scale_operations_in_pauses;
   return { first: first.time_scale_operations, after: end.time_scale_operations - first.time_scale_operations,
     afterInSpeech: inSpeech(end) - inSpeech(first),
-    concealmentsAfter: end.concealment_events - first.concealment_events, stats: end };
+    concealmentsFirst: first.concealment_events, concealmentsAfter: end.concealment_events - first.concealment_events, stats: end };
 }

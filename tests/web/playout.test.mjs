@@ -50,19 +50,21 @@ async function recordTrace(browser, state, startTrace, number, seconds) {
 }
 
 // The page stalled (its main thread hands frames to the worklet): frames came over 40 ms later
-// than the fastest of the last two seconds, not counting the backlog that came with the first
-// frame.  Each such stall raises the buffer's target, which then comes down by time-scaling.
+// than the fastest of the two seconds around them (before and after: a stall at the start has
+// no frames before it), the backlog that came with the first frame included (the page held
+// them: the buffer skips the oldest, the rest raise its target for a moment).  Each such stall
+// raises the buffer's target, which then comes down by time-scaling, in pauses.
 // Returns [{atS, lateMs}], one per stall (late frames within a second of each other are one).
 function pageStalls(rows) {
   const stalls = [];
   const t0 = rows[0]?.[2] ?? 0;
-  const window = [];
-  for (const [, sentUs, arrivedUs] of rows) {
-    const offset = arrivedUs - sentUs;
-    window.push(offset);
-    if (window.length > 100) window.shift();
-    const late = (offset - Math.min(...window)) / 1000;
-    if (arrivedUs === t0 || late <= 40) continue;
+  const offsets = rows.map(([, sentUs, arrivedUs]) => arrivedUs - sentUs);
+  for (const [i, [, , arrivedUs]] of rows.entries()) {
+    // The tenth fastest: frames stamped early by an audio clock that stood still (a few of
+    // them, deviceStalls) do not make every frame around them look late.
+    const around = offsets.slice(Math.max(0, i - 100), i + 101).sort((a, b) => a - b);
+    const late = (offsets[i] - around[Math.min(9, around.length - 1)]) / 1000;
+    if (late <= 40) continue;
     const atS = (arrivedUs - t0) / 1e6;
     const last = stalls[stalls.length - 1];
     if (last && atS - last.atS < 1) last.lateMs = Math.max(last.lateMs, late);
@@ -118,7 +120,9 @@ function check(t, browser, r, stalls = []) {
   t.diagnostic(line);
   fs.writeFileSync(path.join(outDir, `playout-${browser}.json`), JSON.stringify({ browser, seconds: SECONDS, ...r, stalls }, null, 1));
   assert.ok(s.frames_received >= (SECONDS + 1) * 50 * 0.9, `the booth's speech reached the buffer (${s.frames_received} frames)`);
-  const disturbances = r.concealmentsAfter + stalls.length;
+  // A stall in the first second counts too: it raises the target (one stall is a delay peak),
+  // and the buffer reaches that target after the first second, in pauses.
+  const disturbances = r.concealmentsFirst + r.concealmentsAfter + stalls.length;
   if (disturbances === 0) {
     assert.equal(r.after, 0, `no time-scaling after the first second on loopback: ${line}`);
   } else {
@@ -126,7 +130,8 @@ function check(t, browser, r, stalls = []) {
     // that then comes down) or its audio device (the buffer then holds more than its target):
     // catching up is what time-scaling is for, in pauses.  In speech only a few splices per
     // stall: a raised target is met by stretching, a burst far above it is drained.
-    t.diagnostic(`${browser}: the machine stalled: ${r.concealmentsAfter} concealment runs after the first second, ` +
+    t.diagnostic(`${browser}: the machine stalled: ${r.concealmentsFirst} concealment runs in the first second, ` +
+      `${r.concealmentsAfter} after it, ` +
       `stalls in the trace ${JSON.stringify(stalls)}: zero splices not expected`);
     assert.ok(r.afterInSpeech <= 10 * disturbances, `time-scaling in speech beyond stall recovery: ${line}`);
   }
@@ -155,12 +160,10 @@ test('Chromium: 30 s of speech on loopback, no time-scaling after the first seco
   }
 });
 
-// Still failing (issue 18 stays open): in WebKitGTK the first second's frames arrive ~220 ms
-// later on the audio clock than the rest, the delay histogram keeps them, the target stays near
-// 225 ms and the buffer splices ~120 times in 30 s while it settles.  Run and reported as a
-// TODO (the figures print, the suite does not fail) until the controller handles it.
-test('WebKitGTK: 30 s of speech on loopback, no time-scaling after the first second', { skip: skip || webkitSkip, timeout: 75000,
-  todo: 'issue 18: WebKitGTK start-up offsets keep the target near 225 ms' }, async (t) => {
+// WebKitGTK's audio thread sometimes misses its callbacks for ~100 ms and then catches up: the
+// frames that came meanwhile are stamped early on the audio clock, which the buffer does not
+// take for a faster path (codec/delay_estimator.hpp; tests/codec audio_clock_freeze).
+test('WebKitGTK: 30 s of speech on loopback, no time-scaling after the first second', { skip: skip || webkitSkip, timeout: 75000 }, async (t) => {
   const { server, booth, port, number } = await speakingBooth();
   const webkit = await startWebKit();
   const browser = await webkit.session();
