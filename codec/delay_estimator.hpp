@@ -65,7 +65,8 @@ private:
     double weight_ = 1;              // grows instead of decaying every bin
     double total_ = 0;
     double forget_;
-    std::deque<double> window_;      // de-sloped offsets of the base window, oldest first
+    std::deque<double> window_;      // offsets of the base window, oldest first (an early one
+                                     // not yet lasting as the base it did not lower)
     std::deque<double> minima_;      // monotonic queue over window_
     std::int64_t first_arrival_us_ = 0;  // since the reset
     bool early_ = false;             // the frames since early_since_us_ came early
