@@ -22,7 +22,7 @@ void delay_estimator::reset() {
     total_ = 0;
     window_.clear();
     minima_.clear();
-    early_ = false;
+    early_since_us_.reset();
     target_ms_ = options_.min_delay_ms;
     peaks_.reset();
     frames_ = 0;
@@ -47,15 +47,14 @@ void delay_estimator::add(std::int64_t capture_us, std::int64_t arrival_us) {
     double counted = offset;  // what the base window takes of this frame
     if (!minima_.empty() && offset < minima_.front() - options_.early_ms * 1000 &&
         arrival_us - first_arrival_us_ >= settle_us) {
-        if (!early_) {
-            early_ = true;
+        if (!early_since_us_) {
             early_since_us_ = arrival_us;
         }
-        if (arrival_us - early_since_us_ < settle_us) {
+        if (arrival_us - *early_since_us_ < settle_us) {
             counted = minima_.front();  // not yet: the base stays
         }
     } else {
-        early_ = false;
+        early_since_us_.reset();
     }
     window_.push_back(counted);
     while (!minima_.empty() && minima_.back() > counted) {

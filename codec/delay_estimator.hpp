@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace tolk::codec {
@@ -69,8 +70,7 @@ private:
                                      // not yet lasting as the base it did not lower)
     std::deque<double> minima_;      // monotonic queue over window_
     std::int64_t first_arrival_us_ = 0;  // since the reset
-    bool early_ = false;             // the frames since early_since_us_ came early
-    std::int64_t early_since_us_ = 0;
+    std::optional<std::int64_t> early_since_us_;  // the frames since then came early
     double target_ms_ = 0;
     std::int64_t frames_ = 0;        // added since the reset
     std::int64_t last_capture_us_ = 0;
